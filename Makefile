@@ -1,0 +1,35 @@
+# Every target sets up .venv itself. uv installs in seconds; pip is the fallback.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test lint typecheck pytest venv clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv || true
+
+# $(call install,<requirement spec>)
+define install
+	@if [ -x $(VENV)/bin/uv ]; then \
+		$(VENV)/bin/uv pip install --quiet --python $(PY) $(1); \
+	else \
+		$(PY) -m pip install --quiet --disable-pip-version-check $(1); \
+	fi
+endef
+
+venv: $(PY)
+
+demo: $(PY)
+	$(call install,-e .)
+	$(PY) scripts/demo.py
+
+test: $(PY)
+	$(call install,-e '.[dev,aws,gcp]')
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy mixpanel_connectors
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,97 @@
+"""Mixpanel Cloud Import connectors as Pulumi resources.
+
+Only the light models load eagerly; the HTTP client, the provider and the resource load on first
+use, so that the provider host starts fast and preview never imports the HTTP stack.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    AmbiguousCreateError,
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    InvalidResponseError,
+    MixpanelError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RedirectRefusedError,
+    ServerError,
+    TransportError,
+    UnexpectedStatusError,
+)
+from .models import (
+    CategoryProperties,
+    Compression,
+    ConnectorType,
+    DataFormat,
+    GcsConnectorProperties,
+    GcsConnectorSpec,
+    ImportRun,
+    Region,
+    S3ConnectorProperties,
+    S3ConnectorSpec,
+    S3Region,
+)
+from .models import (
+    Connector as ConnectorObject,
+)
+from .retries import RetryPolicy
+
+if TYPE_CHECKING:
+    from .client import MixpanelClient
+
+_LAZY = {
+    "MixpanelClient": "client",
+}
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AmbiguousCreateError",
+    "AuthenticationError",
+    "BadRequestError",
+    "CategoryProperties",
+    "Compression",
+    "ConfigurationError",
+    "ConnectorObject",
+    "ConnectorType",
+    "DataFormat",
+    "GcsConnectorProperties",
+    "GcsConnectorSpec",
+    "ImportRun",
+    "InvalidResponseError",
+    "MixpanelClient",
+    "MixpanelError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RedirectRefusedError",
+    "Region",
+    "RetryPolicy",
+    "S3ConnectorProperties",
+    "S3ConnectorSpec",
+    "S3Region",
+    "ServerError",
+    "TransportError",
+    "UnexpectedStatusError",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mixpanel_connectors' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

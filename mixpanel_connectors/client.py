@@ -1,0 +1,418 @@
+"""MixpanelClient: the connectors API over HTTP, with safe retries and tolerant parsing."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import time
+from collections.abc import Iterator, Mapping
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+import urllib3.exceptions
+from pydantic import ValidationError
+from requests.adapters import HTTPAdapter
+from requests.auth import HTTPBasicAuth
+
+from .errors import (
+    AmbiguousCreateError,
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    InvalidResponseError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RedirectRefusedError,
+    ServerError,
+    TransportError,
+    UnexpectedStatusError,
+)
+from .models import (
+    REGION_BASE_URLS,
+    Connector,
+    GcsConnectorSpec,
+    ImportRun,
+    S3ConnectorSpec,
+    normalize_project_id,
+    parse_spec,
+)
+from .retries import RetryPolicy, parse_retry_after
+
+__all__ = ["MixpanelClient"]
+
+log = logging.getLogger("mixpanel_connectors.client")
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    429: RateLimitError,
+}
+_MAX_REDIRECTS = 5
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_base_url(base_url: str) -> str:
+    parts = urlsplit(base_url)
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not host:
+        raise ConfigurationError(
+            f"base URL {base_url!r} is not an http(s) URL; expected e.g. https://mixpanel.com"
+        )
+    if parts.scheme == "http" and not _is_loopback(host):
+        raise ConfigurationError(
+            f"refusing plain-http base URL {base_url!r}: the service account secret would travel "
+            "in clear text; use https (plain http is allowed only for loopback hosts such as "
+            "the local emulator)"
+        )
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc
+
+
+def _was_not_sent(exc: requests.RequestException) -> bool:
+    """True when the request provably never reached the server (refused, connect timeout)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason: object = exc.args[0] if exc.args else None
+    if isinstance(reason, urllib3.exceptions.MaxRetryError):
+        reason = reason.reason
+    return isinstance(
+        reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError)
+    )
+
+
+def _unwrap(body: Any) -> Any:
+    """The payload of `{"status": "ok", "results": ...}`, or the body itself when bare."""
+    if isinstance(body, dict) and "results" in body and body.get("status") in ("ok", "success"):
+        return body["results"]
+    return body
+
+
+class MixpanelClient:
+    """A thread-safe client of the Cloud Import connectors API.
+
+    Authenticates with a service account (HTTP Basic). `base_url` wins over `region`
+    (`us`, `eu`, `in`). GET and DELETE are retried on connection errors, 429 and 5xx; POST only
+    when the request provably was not processed (429, connection refused); a create whose outcome
+    is unknown raises AmbiguousCreateError.
+    """
+
+    def __init__(
+        self,
+        username: str,
+        secret: str,
+        *,
+        region: str = "us",
+        base_url: str | None = None,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        if not username or not secret:
+            raise ConfigurationError(
+                "a service account username and secret are required (MIXPANEL_SERVICE_ACCOUNT "
+                "and MIXPANEL_SERVICE_ACCOUNT_SECRET)"
+            )
+        if base_url is None:
+            if region not in REGION_BASE_URLS:
+                raise ConfigurationError(
+                    f"unknown region {region!r}; expected one of {', '.join(REGION_BASE_URLS)}"
+                )
+            base_url = REGION_BASE_URLS[region]
+        self.base_url = _check_base_url(base_url)
+        self.timeout = (connect_timeout, read_timeout)
+        self.retry = retry or RetryPolicy()
+        self._auth = HTTPBasicAuth(username, secret)
+        self._owns_session = session is None
+        self._session = session or requests.Session()
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
+
+    def __repr__(self) -> str:
+        return f"MixpanelClient(base_url={self.base_url!r}, username={self._auth.username!r})"
+
+    def close(self) -> None:
+        """Close pooled connections (only when the client created its own session)."""
+        if self._owns_session:
+            self._session.close()
+
+    def __enter__(self) -> MixpanelClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- endpoints -----------------------------------------------------------------------------
+
+    def create_connector(
+        self, project_id: object, spec: S3ConnectorSpec | GcsConnectorSpec | Mapping[str, Any]
+    ) -> Connector:
+        """POST a new connector; returns it as the API answered."""
+        if not isinstance(spec, (S3ConnectorSpec, GcsConnectorSpec)):
+            spec = parse_spec(dict(spec))
+        path = f"{self._project_path(project_id)}/connectors/"
+        body = spec.model_dump(mode="json", exclude_none=True)
+        payload = self._request("POST", path, json_body=body)
+        return self._parse_connector("POST", path, payload)
+
+    def get_connector(self, project_id: object, connector_id: str) -> Connector:
+        """GET one connector."""
+        path = self._connector_path(project_id, connector_id)
+        return self._parse_connector("GET", path, self._request("GET", path))
+
+    def list_connectors(self, project_id: object) -> Iterator[Connector]:
+        """Every connector of a project, following the `url` of each page while `has_more`."""
+        path: str | None = f"{self._project_path(project_id)}/connectors/"
+        seen: set[str] = set()
+        while path is not None:
+            if path in seen:
+                raise InvalidResponseError(
+                    "GET", path, "pagination loops back to a page already read"
+                )
+            seen.add(path)
+            page = _unwrap(self._request("GET", path))
+            items, next_path = self._parse_page(path, page)
+            for item in items:
+                yield self._parse_connector("GET", path, item)
+            path = next_path
+
+    def delete_connector(self, project_id: object, connector_id: str) -> str:
+        """DELETE a connector; returns the API's confirmation text."""
+        path = self._connector_path(project_id, connector_id)
+        body = self._request("DELETE", path)
+        if isinstance(body, dict):
+            message = body.get("results", body.get("message", ""))
+            return message if isinstance(message, str) else json.dumps(message)
+        return "" if body is None else str(body)
+
+    def connector_history(self, project_id: object, connector_id: str) -> list[ImportRun]:
+        """The connector's import runs."""
+        path = f"{self._connector_path(project_id, connector_id)}/history"
+        payload = _unwrap(self._request("GET", path))
+        if isinstance(payload, dict):
+            payload = payload.get("data", payload.get("runs"))
+        if not isinstance(payload, list):
+            raise InvalidResponseError("GET", path, "expected a list of import runs")
+        try:
+            return [ImportRun.model_validate(run) for run in payload]
+        except ValidationError as exc:
+            raise InvalidResponseError("GET", path, f"unreadable import run: {exc}") from exc
+
+    # -- paths and parsing ----------------------------------------------------------------------
+
+    @staticmethod
+    def _project_path(project_id: object) -> str:
+        try:
+            number = normalize_project_id(project_id)
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from exc
+        return f"/api/app/projects/{number}"
+
+    def _connector_path(self, project_id: object, connector_id: str) -> str:
+        if not isinstance(connector_id, str) or not connector_id.strip():
+            raise ConfigurationError(f"a connector id is a non-empty string, got {connector_id!r}")
+        if "/" in connector_id or "?" in connector_id or "#" in connector_id:
+            raise ConfigurationError(f"{connector_id!r} is not a connector id")
+        return f"{self._project_path(project_id)}/connectors/{connector_id}"
+
+    @staticmethod
+    def _parse_connector(method: str, path: str, payload: Any) -> Connector:
+        payload = _unwrap(payload)
+        try:
+            return Connector.model_validate(payload)
+        except ValidationError as exc:
+            raise InvalidResponseError(method, path, f"not a connector object: {exc}") from exc
+
+    def _parse_page(self, path: str, page: Any) -> tuple[list[Any], str | None]:
+        if isinstance(page, list):
+            return page, None
+        if not isinstance(page, dict) or not isinstance(page.get("data", []), list):
+            raise InvalidResponseError("GET", path, "expected a page {url, has_more, data}")
+        next_url = page.get("url")
+        if not page.get("has_more") or not next_url:
+            return page.get("data", []), None
+        target = urljoin(f"{self.base_url}{path}", str(next_url))
+        if _origin(target) != _origin(self.base_url):
+            raise InvalidResponseError(
+                "GET", path, f"next page {next_url!r} is on another host; refusing to follow"
+            )
+        parts = urlsplit(target)
+        base_path = urlsplit(self.base_url).path
+        rel = parts.path[len(base_path) :] if parts.path.startswith(base_path) else parts.path
+        return page.get("data", []), rel + (f"?{parts.query}" if parts.query else "")
+
+    # -- transport ---------------------------------------------------------------------------------
+
+    def _request(self, method: str, path: str, *, json_body: Any = None) -> Any:
+        """Send with retries; return the decoded JSON body of a 2xx answer (None when empty)."""
+        policy = self.retry
+        started = time.monotonic()
+        started_wall = time.time()
+        failures: list[str] = []
+        while True:
+            try:
+                response = self._send(method, path, json_body)
+            except TransportError as exc:
+                if method == "POST" and not exc.not_sent:
+                    raise AmbiguousCreateError(method, path, exc, started_wall) from exc
+                failures.append(str(exc).split(": ", 1)[-1])
+                self._wait_or_raise(exc, failures, policy, started, None)
+                continue
+            if response.status_code < 400:
+                return self._decode(method, path, response)
+            error = self._status_error(method, path, response)
+            retryable = response.status_code == 429 or response.status_code >= 500
+            if method == "POST" and response.status_code >= 500:
+                raise AmbiguousCreateError(method, path, error, started_wall) from error
+            if not retryable:
+                raise error
+            failures.append(f"HTTP {response.status_code}")
+            self._wait_or_raise(error, failures, policy, started, error.retry_after)
+
+    @staticmethod
+    def _wait_or_raise(
+        error: APIError,
+        failures: list[str],
+        policy: RetryPolicy,
+        started: float,
+        retry_after: float | None,
+    ) -> None:
+        retry_number = len(failures)
+        delay = policy.delay(retry_number, retry_after)
+        elapsed = time.monotonic() - started
+        out_of_time = (
+            policy.deadline_seconds is not None and elapsed + delay > policy.deadline_seconds
+        )
+        if retry_number > policy.max_retries or out_of_time:
+            why = "deadline reached" if out_of_time else "retries exhausted"
+            error.args = (
+                f"{error.args[0]} ({why} after {retry_number} attempt(s) in {elapsed:.1f}s: "
+                f"{'; '.join(failures)})",
+            )
+            raise error
+        log.info("%s; retry %d in %.2fs", error, retry_number, delay)
+        time.sleep(delay)
+
+    def _send(self, method: str, path: str, json_body: Any) -> requests.Response:
+        url = f"{self.base_url}{path}"
+        for _ in range(_MAX_REDIRECTS + 1):
+            try:
+                response = self._session.request(
+                    method,
+                    url,
+                    json=json_body,
+                    auth=self._auth,
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                    headers={"Accept": "application/json"},
+                )
+            except requests.Timeout as exc:
+                raise APITimeoutError(
+                    method,
+                    path,
+                    f"no answer within {self.timeout} s (connect, read): {type(exc).__name__}",
+                    not_sent=_was_not_sent(exc),
+                ) from exc
+            except requests.RequestException as exc:
+                raise APIConnectionError(
+                    method,
+                    path,
+                    f"connection failed: {_describe(exc)}",
+                    not_sent=_was_not_sent(exc),
+                ) from exc
+            if not response.is_redirect:
+                return response
+            target = urljoin(url, response.headers.get("Location", ""))
+            same_host = _origin(target) == _origin(url)
+            keeps_method = method == "GET" or response.status_code in (307, 308)
+            if not (same_host and keeps_method):
+                reason = "leave the API host" if not same_host else f"turn {method} into GET"
+                raise RedirectRefusedError(
+                    method,
+                    path,
+                    f"HTTP {response.status_code} redirect to {urlsplit(target).path!r} refused: "
+                    f"following it would {reason}; use the canonical path (collection paths end "
+                    "with '/')",
+                )
+            url = target
+        raise RedirectRefusedError(method, path, f"more than {_MAX_REDIRECTS} redirects")
+
+    @staticmethod
+    def _decode(method: str, path: str, response: requests.Response) -> Any:
+        if not response.content.strip():
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            kind = response.headers.get("Content-Type", "no content type")
+            raise InvalidResponseError(
+                method,
+                path,
+                f"HTTP {response.status_code} with a body that is not JSON ({kind}, "
+                f"{len(response.content)} bytes: {_snippet(response.text)})",
+            ) from exc
+
+    @staticmethod
+    def _status_error(method: str, path: str, response: requests.Response) -> APIStatusError:
+        status = response.status_code
+        message, api_type, details = "", None, None
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict):
+            raw = body.get("error") or body.get("message") or body.get("detail") or ""
+            message = raw if isinstance(raw, str) else json.dumps(raw)
+            api_type = body.get("type") if isinstance(body.get("type"), str) else None
+            details = body.get("details")
+        elif response.content:
+            kind = response.headers.get("Content-Type", "no content type")
+            message = f"non-JSON error body ({kind}): {_snippet(response.text)}"
+        cls = _STATUS_ERRORS.get(status) or (
+            ServerError if status >= 500 else UnexpectedStatusError
+        )
+        return cls(
+            method,
+            path,
+            status,
+            message,
+            api_type=api_type,
+            details=details,
+            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+        )
+
+
+def _describe(exc: requests.RequestException) -> str:
+    reason: object = exc.args[0] if exc.args else exc
+    if isinstance(reason, urllib3.exceptions.MaxRetryError) and reason.reason is not None:
+        reason = reason.reason
+    if isinstance(reason, urllib3.exceptions.ProtocolError) and len(reason.args) > 1:
+        reason = reason.args[1]
+    return f"{type(reason).__name__}: {reason}" if isinstance(reason, Exception) else str(reason)
+
+
+def _snippet(text: str, limit: int = 120) -> str:
+    flat = " ".join(text.split())
+    return repr(flat[:limit] + ("..." if len(flat) > limit else ""))

@@ -1,0 +1,59 @@
+"""Fixtures that start real parts: the emulator on 127.0.0.1 port 0, and clients of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from mixpanel_connectors import MixpanelClient, RetryPolicy
+from mixpanel_connectors.emulator import Emulator
+
+PROJECT = 1234567
+SECRET = "demo-secret"
+FAST_RETRY = RetryPolicy(max_retries=4, backoff_base=0.01, backoff_max=0.05, deadline_seconds=30)
+
+
+def s3_spec(**overrides: Any) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "connector_type": "s3Import",
+        "label": "events",
+        "connector_properties": {
+            "s3_bucket": "acme-events",
+            "s3_prefix": "events/",
+            "s3_region": "us-east-2",
+            "s3_role": "arn:aws:iam::123456789012:role/mixpanel-import",
+        },
+        "category_properties": {"data_format": "mixpanel_event", "compression": "gzip"},
+    }
+    spec.update(overrides)
+    return spec
+
+
+def gcs_spec(**overrides: Any) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "connector_type": "gcsImport",
+        "label": "people",
+        "connector_properties": {"gcs_bucket": "acme-people", "gcs_prefix": "users/"},
+        "category_properties": {"data_format": "mixpanel_people", "compression": "none"},
+    }
+    spec.update(overrides)
+    return spec
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    with Emulator(port=0, run_delay_ms=50) as emu:
+        yield emu
+
+
+@pytest.fixture
+def client(emulator: Emulator) -> Iterator[MixpanelClient]:
+    with MixpanelClient("demo", SECRET, base_url=emulator.url, retry=FAST_RETRY) as c:
+        yield c
+
+
+def api_requests(emulator: Emulator, method: str | None = None) -> list[dict[str, Any]]:
+    """The emulator's request log, optionally only one method."""
+    return [r for r in emulator.app.requests() if method is None or r["method"] == method]
