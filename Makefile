@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+DEV_SET := '.[dev,aws,gcp]'
 
 .PHONY: demo test lint typecheck pytest venv clean
 
@@ -25,7 +26,7 @@ demo: $(PY)
 	$(PY) scripts/demo.py
 
 test: $(PY)
-	$(call install,-e '.[dev,aws,gcp]')
+	$(call install,-e $(DEV_SET))
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy mixpanel_connectors
