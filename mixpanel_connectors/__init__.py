@@ -48,9 +48,28 @@ from .retries import RetryPolicy
 
 if TYPE_CHECKING:
     from .client import MixpanelClient
+    from .provider import ConnectorError, ConnectorProvider
+    from .resource import (
+        CategoryPropertiesArgs,
+        CategoryPropertiesArgsDict,
+        Connector,
+        GcsConnectorPropertiesArgs,
+        GcsConnectorPropertiesArgsDict,
+        S3ConnectorPropertiesArgs,
+        S3ConnectorPropertiesArgsDict,
+    )
 
 _LAZY = {
     "MixpanelClient": "client",
+    "ConnectorError": "provider",
+    "ConnectorProvider": "provider",
+    "Connector": "resource",
+    "CategoryPropertiesArgs": "resource",
+    "CategoryPropertiesArgsDict": "resource",
+    "GcsConnectorPropertiesArgs": "resource",
+    "GcsConnectorPropertiesArgsDict": "resource",
+    "S3ConnectorPropertiesArgs": "resource",
+    "S3ConnectorPropertiesArgsDict": "resource",
 }
 
 __all__ = [
@@ -62,12 +81,19 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "CategoryProperties",
+    "CategoryPropertiesArgs",
+    "CategoryPropertiesArgsDict",
     "Compression",
     "ConfigurationError",
+    "Connector",
+    "ConnectorError",
     "ConnectorObject",
+    "ConnectorProvider",
     "ConnectorType",
     "DataFormat",
     "GcsConnectorProperties",
+    "GcsConnectorPropertiesArgs",
+    "GcsConnectorPropertiesArgsDict",
     "GcsConnectorSpec",
     "ImportRun",
     "InvalidResponseError",
@@ -80,6 +106,8 @@ __all__ = [
     "Region",
     "RetryPolicy",
     "S3ConnectorProperties",
+    "S3ConnectorPropertiesArgs",
+    "S3ConnectorPropertiesArgsDict",
     "S3ConnectorSpec",
     "S3Region",
     "ServerError",

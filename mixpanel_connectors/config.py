@@ -1,0 +1,120 @@
+"""Provider settings: the stack config the engine passes to configure(), then the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .models import REGION_BASE_URLS, normalize_project_id
+from .retries import RetryPolicy
+
+__all__ = ["SETTINGS_SOURCES", "Settings"]
+
+# setting -> (stack config key, environment variable); the variables match Mixpanel's own
+# Terraform provider.
+SETTINGS_SOURCES: dict[str, tuple[str, str]] = {
+    "service_account": ("mixpanel:serviceAccount", "MIXPANEL_SERVICE_ACCOUNT"),
+    "secret": ("mixpanel:serviceAccountSecret", "MIXPANEL_SERVICE_ACCOUNT_SECRET"),
+    "project_id": ("mixpanel:projectId", "MIXPANEL_PROJECT_ID"),
+    "region": ("mixpanel:region", "MIXPANEL_REGION"),
+    "base_url": ("mixpanel:baseUrl", "MIXPANEL_BASE_URL"),
+    "connect_timeout": ("mixpanel:connectTimeout", "MIXPANEL_CONNECT_TIMEOUT"),
+    "read_timeout": ("mixpanel:readTimeout", "MIXPANEL_READ_TIMEOUT"),
+    "max_retries": ("mixpanel:maxRetries", "MIXPANEL_MAX_RETRIES"),
+    "timeout_seconds": ("mixpanel:timeoutSeconds", "MIXPANEL_TIMEOUT_SECONDS"),
+}
+
+
+def source_names(setting: str) -> str:
+    """How a user sets a setting, e.g. "mixpanel:projectId (or MIXPANEL_PROJECT_ID)"."""
+    key, env = SETTINGS_SOURCES[setting]
+    flag = "--secret " if setting == "secret" else ""
+    return f"`pulumi config set {flag}{key} <value>` (or the environment variable {env})"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved provider settings. `problems` lists values that could not be used."""
+
+    service_account: str | None = None
+    secret: str | None = field(default=None, repr=False)
+    project_id: int | None = None
+    region: str = "us"
+    base_url: str | None = None
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    max_retries: int = 4
+    timeout_seconds: float = 300.0
+    problems: tuple[str, ...] = ()
+
+    @classmethod
+    def resolve(
+        cls, config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+    ) -> Settings:
+        """Stack config first, then the environment; bad values become `problems`."""
+        config = config or {}
+        environ = os.environ if environ is None else environ
+        problems: list[str] = []
+        values: dict[str, Any] = {}
+
+        def pick(setting: str, convert: Callable[[Any], Any]) -> None:
+            key, env = SETTINGS_SOURCES[setting]
+            raw = config.get(key)
+            origin = key
+            if raw is None or raw == "":
+                raw, origin = environ.get(env), env
+            if raw is None or raw == "":
+                return
+            try:
+                values[setting] = convert(raw)
+            except (TypeError, ValueError) as exc:
+                shown = "<hidden>" if setting == "secret" else repr(raw)
+                problems.append(f"{origin} = {shown} cannot be used: {exc}")
+
+        pick("service_account", str)
+        pick("secret", str)
+        pick("project_id", normalize_project_id)
+        pick("region", _region)
+        pick("base_url", str)
+        pick("connect_timeout", _positive_float)
+        pick("read_timeout", _positive_float)
+        pick("max_retries", _count)
+        pick("timeout_seconds", _positive_float)
+        return cls(**values, problems=tuple(problems))
+
+    def missing_credentials(self) -> list[str]:
+        """What to set for each credential that is missing."""
+        return [
+            f"no {label}: set {source_names(setting)}"
+            for setting, label in (
+                ("service_account", "service account username"),
+                ("secret", "service account secret"),
+            )
+            if not getattr(self, setting)
+        ]
+
+    def retry_policy(self) -> RetryPolicy:
+        return RetryPolicy(max_retries=self.max_retries, deadline_seconds=self.timeout_seconds)
+
+
+def _region(value: Any) -> str:
+    text = str(value).strip().lower()
+    if text not in REGION_BASE_URLS:
+        raise ValueError(f"expected one of {', '.join(REGION_BASE_URLS)}")
+    return text
+
+
+def _positive_float(value: Any) -> float:
+    number = float(value)
+    if not number > 0:
+        raise ValueError("expected a positive number of seconds")
+    return number
+
+
+def _count(value: Any) -> int:
+    number = float(value)
+    if not number.is_integer() or number < 0:
+        raise ValueError("expected a whole number, 0 or more")
+    return int(number)

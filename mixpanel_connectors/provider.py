@@ -1,0 +1,223 @@
+"""ConnectorProvider: the Pulumi dynamic provider behind the Connector resource.
+
+The instance holds nothing that is pickled into state: settings arrive in configure() (or from
+the environment), and HTTP clients are built lazily, one per settings, shared by the host's
+worker threads. Keep this module path and class name stable: state refers to them.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from .config import SETTINGS_SOURCES, Settings
+from .errors import ConfigurationError, MixpanelError, NotFoundError
+from .models import normalize_project_id, parse_spec
+from .properties import (
+    PROVIDER_KEY,
+    SPEC_FIELDS,
+    changed_fields,
+    inputs_from_outputs,
+    normalize_inputs,
+    outputs,
+    spec_body,
+)
+
+if TYPE_CHECKING:
+    from .client import MixpanelClient
+    from .models import Connector
+
+__all__ = ["ConnectorError", "ConnectorProvider"]
+
+
+class ConnectorError(Exception):
+    """A connector operation failed; the message says which connector, why, and what to do."""
+
+
+class ConnectorProvider(ResourceProvider):
+    """Creates, reads and deletes Mixpanel connectors for the `Connector` resource."""
+
+    serialize_as_secret_always = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._settings: Settings | None = None
+        self._clients: dict[tuple[Any, ...], MixpanelClient] = {}
+
+    # Nothing on the instance reaches state: the pickled form is the class reference alone.
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]
+
+    def configure(self, req: ConfigureRequest) -> None:
+        keys = [key for key, _ in SETTINGS_SOURCES.values()]
+        self._settings = Settings.resolve({key: req.config.get(key) for key in keys})
+
+    @property
+    def settings(self) -> Settings:
+        """Settings from configure(), or from the environment when configure() never ran."""
+        if self._settings is None:
+            self._settings = Settings.resolve()
+        return self._settings
+
+    def client(self, region: str) -> MixpanelClient:
+        """The shared client for these settings and region."""
+        settings = self.settings
+        missing = settings.missing_credentials()
+        if missing:
+            raise ConfigurationError("; ".join(missing))
+        key = (settings, region)
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                from .client import MixpanelClient
+
+                client = MixpanelClient(
+                    settings.service_account or "",
+                    settings.secret or "",
+                    region=region,
+                    base_url=settings.base_url,
+                    connect_timeout=settings.connect_timeout,
+                    read_timeout=settings.read_timeout,
+                    retry=settings.retry_policy(),
+                )
+                self._clients[key] = client
+        return client
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Fill defaults, resolve project and region, and report every problem by property path."""
+        settings = self.settings
+        try:
+            inputs, problems = normalize_inputs(news, settings.project_id, settings.region)
+        except Exception as exc:  # bad input must never crash the provider
+            inputs = {k: v for k, v in news.items() if k != PROVIDER_KEY}
+            problems = [("", f"could not read the inputs ({type(exc).__name__}: {exc})")]
+        problems.extend(("", problem) for problem in settings.problems)
+        problems.extend(("", problem) for problem in settings.missing_credentials())
+        return CheckResult(inputs, [CheckFailure(path, reason) for path, reason in problems])
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Every change replaces the connector (the API has no update), deleting it first."""
+        changed = changed_fields(olds, news)
+        if not changed:
+            return DiffResult(changes=False)
+        return DiffResult(changes=True, replaces=changed, delete_before_replace=True)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """POST the connector, or adopt `existing_connector_id` after checking it matches."""
+        project = normalize_project_id(props["project_id"])
+        client = self.client(props["region"])
+        existing = props.get("existing_connector_id")
+        where = f"in project {project}"
+        try:
+            if existing:
+                connector = self._adopt(client, project, existing, props)
+            else:
+                connector = client.create_connector(project, parse_spec(spec_body(props)))
+        except MixpanelError as exc:
+            action = f"adopting connector {existing}" if existing else "creating the connector"
+            raise ConnectorError(f"{action} {where} failed: {exc}") from None
+        return CreateResult(connector.connector_id, outputs(connector, props))
+
+    @staticmethod
+    def _adopt(
+        client: MixpanelClient, project: int, connector_id: str, props: dict[str, Any]
+    ) -> Connector:
+        connector = client.get_connector(project, connector_id)
+        live = inputs_from_outputs(
+            {
+                "connector_type": connector.connector_type,
+                "label": connector.label,
+                "connector_properties": connector.connector_properties,
+                "category_properties": connector.category_properties,
+                "project_id": project,
+                "region": props["region"],
+            }
+        )
+        differences = _differences(live, props)
+        if differences:
+            raise ConnectorError(
+                f"connector {connector_id} in project {project} does not match the declared "
+                f"inputs, so it was not adopted: {'; '.join(differences)}. Declare the values it "
+                "has, or drop existing_connector_id to create a new connector."
+            )
+        return connector
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """GET the connector; gone means an empty id, so the engine drops it from state."""
+        project_part, sep, connector_id = id_.rpartition(":")
+        source = project_part if sep else props.get("project_id") or self.settings.project_id
+        try:
+            project = normalize_project_id(source)
+        except ValueError:
+            raise ConnectorError(
+                f"reading connector {id_!r} needs a project id: use the id form "
+                "'<project_id>:<connector_id>', or set mixpanel:projectId / MIXPANEL_PROJECT_ID"
+            ) from None
+        region = props.get("region") or self.settings.region
+        try:
+            connector = self.client(region).get_connector(project, connector_id)
+        except NotFoundError:
+            return ReadResult("", {})
+        except MixpanelError as exc:
+            raise ConnectorError(f"reading connector {connector_id} failed: {exc}") from None
+        inputs = {"project_id": project, "region": region}
+        if props.get("existing_connector_id"):
+            inputs["existing_connector_id"] = props["existing_connector_id"]
+        outs = outputs(connector, inputs)
+        return ReadResult(id_, outs, inputs_from_outputs(outs))
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Only inputs that need no API call change in place; keep every output."""
+        outs = {k: v for k, v in olds.items() if k != PROVIDER_KEY}
+        if news.get("existing_connector_id"):
+            outs["existing_connector_id"] = news["existing_connector_id"]
+        else:
+            outs.pop("existing_connector_id", None)
+        return UpdateResult(outs)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """DELETE the connector; already gone counts as deleted."""
+        project_part, sep, connector_id = id_.rpartition(":")
+        project = normalize_project_id(project_part if sep else props["project_id"])
+        try:
+            self.client(props.get("region") or self.settings.region).delete_connector(
+                project, connector_id
+            )
+        except NotFoundError:
+            return
+        except MixpanelError as exc:
+            raise ConnectorError(
+                f"deleting connector {connector_id} in project {project} failed: {exc}. It still "
+                "exists; run the operation again once the cause is fixed."
+            ) from None
+
+
+def _differences(live: dict[str, Any], declared: dict[str, Any]) -> list[str]:
+    """Each property whose declared value differs from the live one, with both values."""
+    found: list[str] = []
+    for key in SPEC_FIELDS:
+        old, new = live.get(key), declared.get(key)
+        if isinstance(old, dict) and isinstance(new, dict):
+            for sub in sorted(set(old) | set(new)):
+                if old.get(sub) != new.get(sub):
+                    found.append(f"{key}.{sub}: live {old.get(sub)!r}, declared {new.get(sub)!r}")
+        elif old != new:
+            found.append(f"{key}: live {old!r}, declared {new!r}")
+    return found

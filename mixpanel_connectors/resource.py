@@ -1,0 +1,241 @@
+"""The `Connector` resource and its input types, for Pulumi programs."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+from .provider import ConnectorProvider
+
+if sys.version_info >= (3, 11):
+    from typing import NotRequired, TypedDict
+else:
+    from typing_extensions import NotRequired, TypedDict
+
+__all__ = [
+    "CategoryPropertiesArgs",
+    "CategoryPropertiesArgsDict",
+    "Connector",
+    "GcsConnectorPropertiesArgs",
+    "GcsConnectorPropertiesArgsDict",
+    "S3ConnectorPropertiesArgs",
+    "S3ConnectorPropertiesArgsDict",
+]
+
+_OUTPUTS = (
+    "connector_id",
+    "status",
+    "created_at",
+    "created_by",
+    "failure_message",
+)
+
+
+@pulumi.input_type
+class S3ConnectorPropertiesArgs:
+    """Where an `s3Import` connector reads from."""
+
+    s3_bucket: pulumi.Input[str]
+    """Bucket name (not an ARN), e.g. `acme-events`."""
+    s3_region: pulumi.Input[str]
+    """The bucket's AWS region, one of the API's list, e.g. `us-east-2`."""
+    s3_role: pulumi.Input[str]
+    """ARN of the cross-account IAM role Mixpanel assumes to read the bucket."""
+    s3_prefix: pulumi.Input[str] | None
+    """Key prefix to import; empty (the default) means the whole bucket."""
+
+    def __init__(
+        self,
+        *,
+        s3_bucket: pulumi.Input[str],
+        s3_region: pulumi.Input[str],
+        s3_role: pulumi.Input[str],
+        s3_prefix: pulumi.Input[str] | None = None,
+    ) -> None:
+        pulumi.set(self, "s3_bucket", s3_bucket)
+        pulumi.set(self, "s3_region", s3_region)
+        pulumi.set(self, "s3_role", s3_role)
+        pulumi.set(self, "s3_prefix", s3_prefix)
+
+
+class S3ConnectorPropertiesArgsDict(TypedDict):
+    """Where an `s3Import` connector reads from (dict form of S3ConnectorPropertiesArgs)."""
+
+    s3_bucket: pulumi.Input[str]
+    """Bucket name (not an ARN), e.g. `acme-events`."""
+    s3_region: pulumi.Input[str]
+    """The bucket's AWS region, one of the API's list, e.g. `us-east-2`."""
+    s3_role: pulumi.Input[str]
+    """ARN of the cross-account IAM role Mixpanel assumes to read the bucket."""
+    s3_prefix: NotRequired[pulumi.Input[str]]
+    """Key prefix to import; empty (the default) means the whole bucket."""
+
+
+@pulumi.input_type
+class GcsConnectorPropertiesArgs:
+    """Where a `gcsImport` connector reads from."""
+
+    gcs_bucket: pulumi.Input[str]
+    """Bucket name without `gs://`, e.g. `acme-people`."""
+    gcs_prefix: pulumi.Input[str] | None
+    """Object prefix to import; empty (the default) means the whole bucket."""
+    gcs_region: pulumi.Input[str] | None
+    """Optional bucket location, echoed back by the API."""
+
+    def __init__(
+        self,
+        *,
+        gcs_bucket: pulumi.Input[str],
+        gcs_prefix: pulumi.Input[str] | None = None,
+        gcs_region: pulumi.Input[str] | None = None,
+    ) -> None:
+        pulumi.set(self, "gcs_bucket", gcs_bucket)
+        pulumi.set(self, "gcs_prefix", gcs_prefix)
+        pulumi.set(self, "gcs_region", gcs_region)
+
+
+class GcsConnectorPropertiesArgsDict(TypedDict):
+    """Where a `gcsImport` connector reads from (dict form of GcsConnectorPropertiesArgs)."""
+
+    gcs_bucket: pulumi.Input[str]
+    """Bucket name without `gs://`, e.g. `acme-people`."""
+    gcs_prefix: NotRequired[pulumi.Input[str]]
+    """Object prefix to import; empty (the default) means the whole bucket."""
+    gcs_region: NotRequired[pulumi.Input[str]]
+    """Optional bucket location, echoed back by the API."""
+
+
+@pulumi.input_type
+class CategoryPropertiesArgs:
+    """What the files hold and how they are compressed."""
+
+    data_format: pulumi.Input[str]
+    """mixpanel_event, mixpanel_people, mixpanel_group, remap_event, remap_people or remap_group."""
+    compression: pulumi.Input[str] | None
+    """`none` (the default) or `gzip`."""
+    property_remap: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None
+    """For remap_* formats: Mixpanel field -> column name (remap_event needs event_name, time and
+    distinct_id; remap_people $distinct_id; remap_group $group_key and $group_id)."""
+
+    def __init__(
+        self,
+        *,
+        data_format: pulumi.Input[str],
+        compression: pulumi.Input[str] | None = None,
+        property_remap: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+    ) -> None:
+        pulumi.set(self, "data_format", data_format)
+        pulumi.set(self, "compression", compression)
+        pulumi.set(self, "property_remap", property_remap)
+
+
+class CategoryPropertiesArgsDict(TypedDict):
+    """What the files hold and how they are compressed (dict form of CategoryPropertiesArgs)."""
+
+    data_format: pulumi.Input[str]
+    """mixpanel_event, mixpanel_people, mixpanel_group, remap_event, remap_people or remap_group."""
+    compression: NotRequired[pulumi.Input[str]]
+    """`none` (the default) or `gzip`."""
+    property_remap: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[str]]]]
+    """For remap_* formats: Mixpanel field -> column name in the files."""
+
+
+ConnectorPropertiesInput = (
+    S3ConnectorPropertiesArgs
+    | S3ConnectorPropertiesArgsDict
+    | GcsConnectorPropertiesArgs
+    | GcsConnectorPropertiesArgsDict
+)
+CategoryPropertiesInput = CategoryPropertiesArgs | CategoryPropertiesArgsDict
+
+
+class Connector(pulumi.dynamic.Resource, module="mixpanel", name="Connector"):
+    """A Mixpanel Cloud Import connector: Mixpanel pulls NDJSON files from an S3 or GCS bucket.
+
+    The API cannot update a connector, so any change to its inputs replaces it (deleting the old
+    one first, so that no two connectors import the same files).
+    """
+
+    connector_id: pulumi.Output[str]
+    """The connector's id, as the API assigned it (also the resource id)."""
+    status: pulumi.Output[str | None]
+    """active, paused or stopped (the API may also say nothing)."""
+    created_at: pulumi.Output[str | None]
+    """When the connector was created, ISO-8601."""
+    created_by: pulumi.Output[str | None]
+    """Who created it (an email)."""
+    failure_message: pulumi.Output[str | None]
+    """Why a paused connector stopped importing."""
+    label: pulumi.Output[str]
+    """The connector's label ("" when none)."""
+    project_id: pulumi.Output[int]
+    """The Mixpanel project it lives in."""
+    region: pulumi.Output[str]
+    """The data residency whose API holds it: us, eu or in."""
+    connector_type: pulumi.Output[str]
+    """s3Import or gcsImport."""
+    connector_properties: pulumi.Output[dict[str, Any]]
+    """Bucket, prefix and access, as the API returned them."""
+    category_properties: pulumi.Output[dict[str, Any]]
+    """Data format, compression and remap, as the API returned them."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        connector_type: pulumi.Input[str],
+        connector_properties: pulumi.Input[ConnectorPropertiesInput],
+        category_properties: pulumi.Input[CategoryPropertiesInput],
+        label: pulumi.Input[str] | None = None,
+        project_id: pulumi.Input[int] | None = None,
+        region: pulumi.Input[str] | None = None,
+        existing_connector_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """Declare a connector.
+
+        :param connector_type: `s3Import` or `gcsImport`.
+        :param connector_properties: S3ConnectorPropertiesArgs or GcsConnectorPropertiesArgs
+            (or their dict forms), matching the type.
+        :param category_properties: data format, compression and remap.
+        :param label: free text shown in Mixpanel.
+        :param project_id: the Mixpanel project; default `mixpanel:projectId`/MIXPANEL_PROJECT_ID.
+        :param region: us, eu or in; default `mixpanel:region`/MIXPANEL_REGION, else us.
+        :param existing_connector_id: adopt this existing connector instead of creating one; it
+            must match the declared inputs. Removing it later changes nothing.
+        """
+        props: dict[str, Any] = {
+            "connector_type": connector_type,
+            "connector_properties": connector_properties,
+            "category_properties": category_properties,
+            "label": label,
+            "project_id": project_id,
+            "region": region,
+            "existing_connector_id": existing_connector_id,
+            **dict.fromkeys(_OUTPUTS),
+        }
+        super().__init__(ConnectorProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(
+        resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ) -> Connector:
+        """Look up an existing connector, read-only.
+
+        :param id: the connector id (in the configured project), or
+            `"<project_id>:<connector_id>"` to name another project.
+        """
+        connector = Connector.__new__(Connector)
+        props: dict[str, Any] = dict.fromkeys(
+            (*_OUTPUTS, "label", "project_id", "region", "connector_type",
+             "connector_properties", "category_properties")
+        )  # fmt: skip
+        merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+        pulumi.dynamic.Resource.__init__(
+            connector, ConnectorProvider(), resource_name, props, merged
+        )
+        return connector

@@ -1,0 +1,19 @@
+"""Test Pulumi programs and providers without the Pulumi engine.
+
+`ProviderHost` drives the SDK's real dynamic-provider host over gRPC as the engine does;
+`Engine` runs the engine's workflows (preview, up, refresh, get, destroy) through it.
+"""
+
+from .engine import Engine, ResourceState, Step
+from .host import UNKNOWN, CheckFailed, CheckFailure, ProviderCallError, ProviderHost
+
+__all__ = [
+    "UNKNOWN",
+    "CheckFailed",
+    "CheckFailure",
+    "Engine",
+    "ProviderCallError",
+    "ProviderHost",
+    "ResourceState",
+    "Step",
+]

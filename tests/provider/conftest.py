@@ -1,0 +1,41 @@
+"""A real dynamic-provider host, configured like the engine would, against the emulator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from mixpanel_connectors import ConnectorProvider
+from mixpanel_connectors.emulator import Emulator
+from mixpanel_connectors.testing import Engine, ProviderHost
+from tests.conftest import PROJECT, SECRET
+
+
+def stack_config(url: str) -> dict[str, str]:
+    return {
+        "mixpanel:serviceAccount": "demo",
+        "mixpanel:serviceAccountSecret": SECRET,
+        "mixpanel:projectId": str(PROJECT),
+        "mixpanel:baseUrl": url,
+        "mixpanel:maxRetries": "2",
+    }
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[Emulator]:
+    with Emulator(port=0, run_delay_ms=50) as emu:
+        yield emu
+
+
+@pytest.fixture(scope="module")
+def host(api: Emulator) -> Iterator[ProviderHost]:
+    with ProviderHost(ConnectorProvider(), env={"MIXPANEL_SERVICE_ACCOUNT_SECRET": ""}) as h:
+        h.configure(stack_config(api.url))
+        yield h
+
+
+@pytest.fixture
+def engine(api: Emulator, host: ProviderHost) -> Engine:
+    api.app.reset()
+    return Engine(host)
