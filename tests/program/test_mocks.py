@@ -142,3 +142,29 @@ def test_gcs_args_class_serializes_like_its_dict_form(mocks: Recorder) -> Any:
         assert registered["a"].inputs == registered["b"].inputs
 
     return done.connector_id.apply(verify)
+
+
+@pulumi.runtime.test
+def test_string_enums_are_accepted_as_inputs(mocks: Recorder) -> Any:
+    from mixpanel_connectors import Compression, ConnectorType, DataFormat, Region
+
+    done = Connector(
+        "enum",
+        connector_type=ConnectorType.GCS_IMPORT,
+        connector_properties={"gcs_bucket": "acme-people"},
+        category_properties=CategoryPropertiesArgs(
+            data_format=DataFormat.MIXPANEL_PEOPLE, compression=Compression.GZIP
+        ),
+        region=Region.EU,
+    )
+
+    def verify(_: Any) -> None:
+        inputs = connectors(mocks)["enum"].inputs
+        assert inputs["connector_type"] == "gcsImport"
+        assert inputs["category_properties"] == {
+            "data_format": "mixpanel_people",
+            "compression": "gzip",
+        }
+        assert inputs["region"] == "eu"
+
+    return done.connector_id.apply(verify)

@@ -91,3 +91,10 @@ def test_adding_or_removing_existing_connector_id_changes_nothing() -> None:
     assert diff(olds, checked(s3_spec(existing_connector_id="c-1"))).changes is False
     olds["existing_connector_id"] = "c-1"
     assert diff(olds, checked(s3_spec())).changes is False
+
+
+def test_update_keeps_every_output() -> None:
+    olds = outputs_as_stored(checked(s3_spec()))
+    news = checked(s3_spec(existing_connector_id="c-1"))
+    outs = ConnectorProvider().update("c-1", {**olds, "__provider": "blob"}, news).outs
+    assert outs == {**olds, "existing_connector_id": "c-1"}
