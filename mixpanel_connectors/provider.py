@@ -23,6 +23,7 @@ from pulumi.dynamic import (
 
 from .config import SETTINGS_SOURCES, Settings
 from .errors import ConfigurationError, MixpanelError, NotFoundError
+from .exactly_once import Claims, create_exactly_once
 from .models import normalize_project_id, parse_spec
 from .properties import (
     PROVIDER_KEY,
@@ -55,6 +56,7 @@ class ConnectorProvider(ResourceProvider):
         self._lock = threading.Lock()
         self._settings: Settings | None = None
         self._clients: dict[tuple[Any, ...], MixpanelClient] = {}
+        self._claims = Claims()
 
     # Nothing on the instance reaches state: the pickled form is the class reference alone.
     def __getstate__(self) -> dict[str, Any]:
@@ -128,8 +130,15 @@ class ConnectorProvider(ResourceProvider):
         try:
             if existing:
                 connector = self._adopt(client, project, existing, props)
+                self._claims.claim(connector.connector_id)
             else:
-                connector = client.create_connector(project, parse_spec(spec_body(props)))
+                connector = create_exactly_once(
+                    client,
+                    project,
+                    parse_spec(spec_body(props)),
+                    claims=self._claims,
+                    deadline_seconds=self.settings.timeout_seconds,
+                )
         except MixpanelError as exc:
             action = f"adopting connector {existing}" if existing else "creating the connector"
             raise ConnectorError(f"{action} {where} failed: {exc}") from None

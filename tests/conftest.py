@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,3 +58,16 @@ def client(emulator: Emulator) -> Iterator[MixpanelClient]:
 def api_requests(emulator: Emulator, method: str | None = None) -> list[dict[str, Any]]:
     """The emulator's request log, optionally only one method."""
     return [r for r in emulator.app.requests() if method is None or r["method"] == method]
+
+
+@pytest.fixture(autouse=True)
+def no_secret_in_output(
+    capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> Iterator[None]:
+    """Every test's stdout, stderr and logs are scanned for the service-account secret."""
+    yield
+    out, err = capfd.readouterr()
+    sys.stdout.write(out)
+    sys.stderr.write(err)
+    for where, text in (("stdout", out), ("stderr", err), ("logs", caplog.text)):
+        assert SECRET not in text, f"the service-account secret appeared in the test's {where}"

@@ -60,12 +60,13 @@ class Request:
 
 @dataclass
 class Response:
-    """An answer: JSON body and headers, or `drop` to close the connection without one."""
+    """An answer: a JSON body (or `raw` bytes) and headers, or `drop` to close the connection."""
 
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     drop: bool = False
+    raw: bytes | None = None
 
 
 @dataclass
@@ -120,7 +121,10 @@ class EmulatorApp:
             response = self._fault_response(fault)
         else:
             response = self._api(request)
-            if fault is not None:
+            if fault is not None and fault.status == "truncate":
+                whole = json.dumps(response.body).encode()
+                response = Response(200, raw=whole[: len(whole) // 2])
+            elif fault is not None:
                 response = self._fault_response(fault)
         self._record(request, response, fault, time.monotonic() - started)
         return response

@@ -1,8 +1,9 @@
 """Fault injection: a random failure rate, and a queue of exact failures for the next requests.
 
-A fault's `status` is an HTTP status or "drop" (close the connection without an answer). Its
-`mode` is "reject" (fail before doing anything) or "lose_response" (do the work, then fail).
-429 is always a reject and carries Retry-After.
+A fault's `status` is an HTTP status, "drop" (close the connection without an answer) or
+"truncate" (answer 200 with the first half of the real body). Its `mode` is "reject" (fail before
+doing anything) or "lose_response" (do the work, then fail). 429 is always a reject and carries
+Retry-After; "truncate" always does the work first.
 """
 
 from __future__ import annotations
@@ -44,9 +45,17 @@ def _bad(message: str) -> ApiProblem:
 
 
 def _status(value: object) -> int | str:
-    if value == "drop" or (isinstance(value, int) and 400 <= value <= 599):
+    if value in ("drop", "truncate") or (isinstance(value, int) and 400 <= value <= 599):
         return value
-    raise _bad(f"a status is an HTTP error code (400-599) or 'drop', got {value!r}")
+    raise _bad(f"a status is an HTTP error code (400-599), 'drop' or 'truncate', got {value!r}")
+
+
+def _fault(status: int | str, mode: str, retry_after: int) -> Fault:
+    if status == 429:
+        mode = "reject"
+    elif status == "truncate":
+        mode = "lose_response"
+    return Fault(status, mode, retry_after)
 
 
 def _mode(value: object) -> str:
@@ -110,7 +119,7 @@ class FaultPlan:
         if mode == "mixed":
             raise _bad("a queued fault has mode reject or lose_response")
         return QueuedFault(
-            fault=Fault(status, "reject" if status == 429 else mode, retry_after),
+            fault=_fault(status, mode, retry_after),
             method=method.upper() if isinstance(method, str) else None,
             path_contains=entry.get("path_contains"),
         )
@@ -140,4 +149,4 @@ class FaultPlan:
                 return None
             status = self._random.choice(self.statuses)
             mode = self._random.choice(MODES) if self.mode == "mixed" else self.mode
-        return Fault(status, "reject" if status == 429 else mode, self.retry_after)
+        return _fault(status, mode, self.retry_after)

@@ -68,7 +68,7 @@ def validate_create(body: dict[str, Any]) -> dict[str, Any]:
     kind = body.get("connector_type")
     if kind is None:
         raise _missing("connector_type")
-    if kind not in PROPERTIES:
+    if not isinstance(kind, str) or kind not in PROPERTIES:
         raise _invalid("connector_type", f"must be one of {', '.join(PROPERTIES)}")
     label = body.get("label", "")
     if label is None:
