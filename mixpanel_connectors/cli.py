@@ -11,6 +11,7 @@ from collections.abc import Sequence
 def build_parser() -> argparse.ArgumentParser:
     """The command and its subcommands."""
     from .emulator.cli import add_parser as add_emulator
+    from .testing.cli import add_parser as add_run
 
     parser = argparse.ArgumentParser(
         prog="mixpanel-connectors",
@@ -18,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", required=True)
     add_emulator(subparsers)
+    add_run(subparsers)
     return parser
 
 

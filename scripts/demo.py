@@ -1,105 +1,143 @@
-"""`make demo`: a connector round trip through the client against the local emulator.
+"""`make demo`: the quickstart Pulumi program against the local emulator, end to end.
 
-Starts `mixpanel-connectors emulator` on a free port, creates an S3 and a GCS connector, lists
-them, follows the first import run to its end, deletes both, and stops the emulator whatever
-happens. Exits non-zero on any failure.
+Starts `mixpanel-connectors emulator` on a free port with demo credentials, then previews,
+deploys, shows and destroys examples/quickstart: with the real `pulumi` CLI when it is on PATH
+(local file backend and a throwaway passphrase in a temporary directory), otherwise with the
+offline runner. Between up and destroy it lists the connectors the emulator holds. The emulator
+is stopped whatever happens; any failure exits non-zero.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
-import time
+from pathlib import Path
 
-from mixpanel_connectors import MixpanelClient, MixpanelError, S3ConnectorSpec
+from mixpanel_connectors import MixpanelClient
 
+ROOT = Path(__file__).resolve().parent.parent
+QUICKSTART = ROOT / "examples" / "quickstart"
 PROJECT = 1234567
+ACCOUNT, SECRET = "demo", "demo-secret"
+CLI = [sys.executable, "-m", "mixpanel_connectors.cli"]
+
+
+class StepFailed(Exception):
+    pass
 
 
 def start_emulator() -> tuple[subprocess.Popen[str], str]:
-    command = [sys.executable, "-m", "mixpanel_connectors.cli", "emulator", "--port", "0"]
     process = subprocess.Popen(
-        [*command, "--run-delay-ms", "400"], stdout=subprocess.PIPE, text=True
-    )
+        [*CLI, "emulator", "--port", "0", "--service-account", f"{ACCOUNT}:{SECRET}",
+         "--project", str(PROJECT), "--run-delay-ms", "300"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
     assert process.stdout is not None
     url = process.stdout.readline().strip()
     if not url.startswith("http://"):
         process.kill()
-        raise SystemExit(f"the emulator did not start (printed {url!r})")
+        raise StepFailed(f"the emulator did not start (it printed {url!r})")
     threading.Thread(target=process.stdout.read, daemon=True).start()  # keep the pipe drained
     return process, url
 
 
-def round_trip(client: MixpanelClient) -> None:
-    s3 = client.create_connector(
-        PROJECT,
-        S3ConnectorSpec.model_validate(
-            {
-                "label": "events from S3",
-                "connector_properties": {
-                    "s3_bucket": "acme-mixpanel-events",
-                    "s3_prefix": "events/",
-                    "s3_region": "us-east-2",
-                    "s3_role": "arn:aws:iam::123456789012:role/mixpanel-import",
-                },
-                "category_properties": {"data_format": "mixpanel_event", "compression": "gzip"},
-            }
-        ),
+def step(title: str, command: list[str], env: dict[str, str], cwd: Path = ROOT) -> None:
+    print(f"\n$ {title}", flush=True)
+    done = subprocess.run(command, env=env, cwd=cwd, check=False)
+    if done.returncode != 0:
+        raise StepFailed(f"{title} failed with exit code {done.returncode}")
+
+
+def list_connectors(url: str) -> None:
+    print("\nConnectors the emulator holds now:", flush=True)
+    with MixpanelClient(ACCOUNT, SECRET, base_url=url) as client:
+        connectors = list(client.list_connectors(PROJECT))
+        for c in connectors:
+            props = c.connector_properties
+            where = f"{props.get('s3_bucket') or props.get('gcs_bucket')}/" + (
+                props.get("s3_prefix") or props.get("gcs_prefix") or ""
+            )
+            print(f"  {c.connector_id}  {c.connector_type:<9}  {where:<28}  {c.status}  {c.label}")
+    if len(connectors) != 2:
+        raise StepFailed(f"expected the quickstart's 2 connectors, found {len(connectors)}")
+
+
+def with_pulumi_cli(env: dict[str, str], url: str, work: Path) -> None:
+    print("Using the Pulumi CLI on PATH, with a local file backend in a temporary directory.")
+    project = work / "project"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text(
+        "name: mixpanel-connectors-quickstart\n"
+        "runtime:\n  name: python\n  options:\n"
+        f"    virtualenv: {Path(sys.prefix)}\n"
+        f"main: {QUICKSTART}\n"
     )
-    print(f"created  {s3.connector_id}  s3Import   status={s3.status}  created_at={s3.created_at}")
-    gcs = client.create_connector(
-        PROJECT,
-        {
-            "connector_type": "gcsImport",
-            "label": "people from GCS",
-            "connector_properties": {"gcs_bucket": "acme-mixpanel-people", "gcs_prefix": "users/"},
-            "category_properties": {"data_format": "mixpanel_people"},
-        },
+    (work / "state").mkdir()
+    env = {
+        **env,
+        "PULUMI_BACKEND_URL": f"file://{work / 'state'}",
+        "PULUMI_CONFIG_PASSPHRASE": "throwaway-demo-passphrase",
+        "PULUMI_SKIP_UPDATE_CHECK": "1",
+    }
+    pulumi = ["pulumi", "--non-interactive"]
+    step("pulumi stack init demo", [*pulumi, "stack", "init", "demo"], env, project)
+    step("pulumi preview", [*pulumi, "preview"], env, project)
+    step("pulumi up --yes", [*pulumi, "up", "--yes"], env, project)
+    step("pulumi stack output", [*pulumi, "stack", "output"], env, project)
+    list_connectors(url)
+    step("pulumi destroy --yes", [*pulumi, "destroy", "--yes"], env, project)
+    step("pulumi stack rm --yes demo", [*pulumi, "stack", "rm", "--yes", "demo"], env, project)
+
+
+def with_offline_runner(env: dict[str, str], url: str, work: Path) -> None:
+    print(
+        "The Pulumi CLI is not on PATH, so the same steps run through the offline runner: the\n"
+        "Connectors go through the real dynamic-provider host to the emulator."
     )
-    print(f"created  {gcs.connector_id}  gcsImport  status={gcs.status}")
-
-    print("\nconnectors in project", PROJECT)
-    for connector in client.list_connectors(PROJECT):
-        props = connector.connector_properties
-        bucket = props.get("s3_bucket") or props.get("gcs_bucket")
-        prefix = props.get("s3_prefix", props.get("gcs_prefix"))
-        print(f"  {connector.connector_id}  {connector.connector_type:<9}  {bucket}/{prefix}")
-
-    print(f"\nfirst import run of {s3.connector_id}")
-    last = None
-    for _ in range(50):
-        run = client.connector_history(PROJECT, s3.connector_id)[0]
-        if run.status != last:
-            print(f"  {run.status:<8} progress={run.progress}")
-            last = run.status
-        if run.status in ("success", "failed"):
-            break
-        time.sleep(0.1)
-
-    print()
-    for connector in (s3, gcs):
-        message = client.delete_connector(PROJECT, connector.connector_id)
-        print(f"deleted  {connector.connector_id}: {message}")
-    remaining = list(client.list_connectors(PROJECT))
-    print(f"\n{len(remaining)} connectors left in project {PROJECT}")
-    if remaining:
-        raise SystemExit("expected no connectors after the round trip")
+    run = [*CLI, "run", ".", "--stack", "demo", "--state", str(work / "state.json")]
+    step("mixpanel-connectors run . preview", [*run, "preview"], env)
+    step("mixpanel-connectors run . up", [*run, "up"], env)
+    list_connectors(url)
+    step("mixpanel-connectors run . destroy", [*run, "destroy"], env)
 
 
 def main() -> int:
-    process, url = start_emulator()
-    print(f"emulator serving {url} (service account demo:demo-secret, project {PROJECT})\n")
     try:
-        with MixpanelClient("demo", "demo-secret", base_url=url) as client:
-            round_trip(client)
-    except MixpanelError as exc:
+        process, url = start_emulator()
+    except StepFailed as exc:
         print(f"demo failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"Emulator serving {url} (service account {ACCOUNT}, project {PROJECT}).")
+    env = {
+        **os.environ,
+        "MIXPANEL_SERVICE_ACCOUNT": ACCOUNT,
+        "MIXPANEL_SERVICE_ACCOUNT_SECRET": SECRET,
+        "MIXPANEL_PROJECT_ID": str(PROJECT),
+        "MIXPANEL_BASE_URL": url,
+    }
+    try:
+        with tempfile.TemporaryDirectory(prefix="mixpanel-demo-") as tmp:
+            if shutil.which("pulumi"):
+                with_pulumi_cli(env, url, Path(tmp))
+            else:
+                with_offline_runner(env, url, Path(tmp))
+        with MixpanelClient(ACCOUNT, SECRET, base_url=url) as client:
+            left = list(client.list_connectors(PROJECT))
+        if left:
+            raise StepFailed(f"{len(left)} connectors are left after destroy")
+        print("\nAll connectors destroyed; the emulator holds none.")
+    except StepFailed as exc:
+        print(f"\ndemo failed: {exc}", file=sys.stderr)
         return 1
     finally:
         process.terminate()
         process.wait(timeout=10)
-    print("emulator stopped")
+        print("Emulator stopped.")
     return 0
 
 

@@ -1,4 +1,9 @@
-"""Fixtures that start real parts: the emulator on 127.0.0.1 port 0, and clients of it."""
+"""Fixtures that start real parts: the emulator on 127.0.0.1 port 0, and clients of it.
+
+hypothesis is imported here, before any test runs: its pytest plugin otherwise imports it lazily
+at the end of the session, where CPython 3.11.7's compile() can fail with "AST constructor
+recursion depth mismatch" after a Pulumi program has run in the same process.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+import hypothesis  # noqa: F401  (imported before any test, see below)
 import pytest
 
 from mixpanel_connectors import MixpanelClient, RetryPolicy

@@ -79,7 +79,12 @@ def _contains_unknown(value: Any) -> bool:
 
 
 def _struct(props: dict[str, Any]) -> struct_pb2.Struct:
-    return asyncio.run(rpc.serialize_properties(props, {}))
+    """Serialize with a private event loop, leaving the calling thread's own loop alone."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(rpc.serialize_properties(props, {}))
+    finally:
+        loop.close()
 
 
 def _sentinel(value: Any) -> Any:

@@ -1,0 +1,64 @@
+"""Plain-text plans and summaries of offline runs, in the spirit of `pulumi preview` / `up`."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from .host import UNKNOWN
+from .runner import BANNER, RunResult
+
+_SYMBOLS = {
+    "create": "+",
+    "same": " ",
+    "refresh": " ",
+    "replace": "+-",
+    "update": "~",
+    "delete": "-",
+    "read": ">",
+    "gone": "-",
+    "failed": "!",
+}
+_PREVIEW_WORDS = {"create": "to create", "replace": "to replace", "delete": "to delete",
+                  "update": "to update", "same": "unchanged"}  # fmt: skip
+_DONE_WORDS = {"create": "created", "replace": "replaced", "delete": "deleted",
+               "update": "updated", "same": "unchanged"}  # fmt: skip
+
+
+def _show(value: Any) -> str:
+    if value == UNKNOWN:
+        return "output<unknown>"
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def render(result: RunResult, *, program: str, stack: str) -> str:
+    """The banner, one line per resource, the stack outputs, and counts."""
+    verb = {"preview": "Previewing update", "up": "Updating", "destroy": "Destroying"}
+    lines = [BANNER, f"{verb.get(result.operation, result.operation)} ({stack}) of {program}", ""]
+    rows = [("", "Type", "Name", "Plan" if result.operation == "preview" else "Result")]
+    for r in result.resources:
+        type_ = f"{r.type} (mocked)" if r.mocked else r.type
+        detail = f"{r.op} [{', '.join(r.replaces)}]" if r.replaces else r.op
+        if "error" in r.outputs:
+            detail = f"{detail}: {r.outputs['error']}"
+        rows.append((_SYMBOLS.get(r.op, "?"), type_, r.name, detail))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        lines.append(
+            f" {row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}"
+        )
+    if result.stack_outputs:
+        lines += ["", "Outputs:"]
+        width = max(len(k) for k in result.stack_outputs)
+        for key, value in sorted(result.stack_outputs.items()):
+            lines.append(f"    {key:<{width}}: {_show(value)}")
+    words = _PREVIEW_WORDS if result.operation == "preview" else _DONE_WORDS
+    counts = Counter(r.op for r in result.connectors())
+    if counts:
+        lines += ["", "Connectors:"]
+        lines += [f"    {n} {words.get(op, op)}" for op, n in sorted(counts.items())]
+    mocked = sum(1 for r in result.resources if r.mocked)
+    if mocked:
+        lines.append(f"    ({mocked} cloud resources mocked)")
+    return "\n".join(lines)

@@ -1,0 +1,356 @@
+"""The offline program runner: a Pulumi program without the Pulumi engine.
+
+It runs the program under the SDK's mocks, sends every `Connector` through the real
+dynamic-provider host (so the API really sees preview, create, replace and delete), mocks every
+other resource, and keeps state in a JSON file between runs. It is honest about what it is: not
+the Pulumi engine, which cannot be installed where there is no internet access.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi.runtime
+import yaml
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.settings import SETTINGS, set_root_resource
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+
+from .engine import Engine, ResourceState
+from .host import UNKNOWN, CheckFailed, ProviderCallError, ProviderHost
+
+__all__ = ["BANNER", "CONNECTOR_TYPE", "OfflineRunner", "PlannedResource", "RunFailed", "RunResult"]
+
+CONNECTOR_TYPE = "pulumi-python:dynamic/mixpanel:Connector"
+BANNER = (
+    "Offline runner (NOT the Pulumi engine): Connectors go through the real dynamic-provider "
+    "host to the API; every other resource is mocked."
+)
+
+
+class RunFailed(Exception):
+    """The program or a resource failed; `result` holds what happened until then."""
+
+    def __init__(self, message: str, result: RunResult) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+@dataclass
+class PlannedResource:
+    """One resource of the run: what happened to it (or would, in preview)."""
+
+    name: str
+    type: str
+    op: str
+    replaces: list[str] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    dependencies: list[str] = field(default_factory=list)
+    inputs: dict[str, Any] = field(default_factory=dict)
+    component: bool = False
+
+    @property
+    def mocked(self) -> bool:
+        return self.type != CONNECTOR_TYPE and not self.component
+
+
+@dataclass
+class RunResult:
+    """Everything a run did, in registration order, and the stack's outputs."""
+
+    operation: str
+    resources: list[PlannedResource] = field(default_factory=list)
+    stack_outputs: dict[str, Any] = field(default_factory=dict)
+
+    def connectors(self) -> list[PlannedResource]:
+        return [r for r in self.resources if r.type == CONNECTOR_TYPE]
+
+    def by_name(self, name: str) -> PlannedResource:
+        return next(r for r in self.resources if r.name == name)
+
+
+def _sentinels(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {k: _sentinels(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_sentinels(v) for v in value]
+    return value
+
+
+def _mocked_outputs(type_: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Plausible computed outputs for the cloud resources the examples and components use."""
+    outs = dict(inputs)
+    if type_.startswith("aws:iam/role:Role"):
+        outs.setdefault("name", name)
+        outs["arn"] = f"arn:aws:iam::123456789012:role/{outs['name']}"
+    elif type_.startswith("aws:s3/bucket"):
+        outs.setdefault("bucket", name)
+        outs["arn"] = f"arn:aws:s3:::{outs['bucket']}"
+        outs.setdefault("region", "us-east-1")
+    elif type_.startswith("gcp:storage/bucket:Bucket"):
+        outs.setdefault("name", name)
+        outs["url"] = f"gs://{outs['name']}"
+    return outs
+
+
+class _Monitor(MockMonitor):
+    """The SDK's mock monitor, also keeping dependencies and unknown values of registrations."""
+
+    def __init__(self, mocks: _Mocks) -> None:
+        super().__init__(mocks)
+        self.dependencies: dict[tuple[str, str], list[str]] = {}
+        self.raw_inputs: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def RegisterResource(self, request: Any) -> Any:
+        key = (request.type, request.name)
+        self.dependencies[key] = list(request.dependencies)
+        if request.type == CONNECTOR_TYPE:
+            raw = rpc.deserialize_properties(request.object, keep_unknowns=True)
+            self.raw_inputs[key] = _sentinels(raw)
+        return super().RegisterResource(request)  # type: ignore[no-untyped-call]
+
+
+class _Mocks(pulumi.runtime.Mocks):
+    def __init__(self, runner: OfflineRunner) -> None:
+        self.runner = runner
+        self.monitor: _Monitor | None = None
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
+        return {}, None
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        assert self.monitor is not None
+        key = (args.typ, args.name)
+        deps = self.monitor.dependencies.get(key, [])
+        if args.typ != CONNECTOR_TYPE:
+            # In preview, computed outputs of new resources are unknown, as under the engine.
+            preview = self.runner.previewing
+            outs = (
+                dict(args.inputs) if preview else _mocked_outputs(args.typ, args.name, args.inputs)
+            )
+            op = "read" if args.resource_id else "create"
+            planned = PlannedResource(
+                args.name, args.typ, op, [], outs, deps, args.inputs, component=not args.custom
+            )
+            self.runner.record(planned)
+            return args.resource_id or f"{args.name}-id", outs
+        inputs = self.monitor.raw_inputs.get(key, args.inputs)
+        inputs = {k: v for k, v in inputs.items() if k != "__provider" and v is not None}
+        return self.runner.connector(args.name, inputs, args.resource_id, deps)
+
+
+class OfflineRunner:
+    """Runs one program's preview, up or destroy through a ProviderHost, with JSON state."""
+
+    def __init__(
+        self,
+        program: str | Path,
+        host: ProviderHost,
+        *,
+        state_file: str | Path | None = None,
+        stack: str = "dev",
+        config: dict[str, str] | None = None,
+    ) -> None:
+        self.program_dir, self.main, self.project = _locate(Path(program))
+        self.host = host
+        self.engine = Engine(host)
+        self.stack = stack
+        self.config = dict(config or {})
+        self.state_file = Path(state_file) if state_file else None
+        self._lock = threading.Lock()
+        self._result = RunResult("")
+        self._preview = False
+        self._declared: set[str] = set()
+        if self.state_file is not None and self.state_file.exists():
+            self.load_state()
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def load_state(self) -> None:
+        assert self.state_file is not None
+        data = json.loads(self.state_file.read_text())
+        self.engine.state = {
+            name: ResourceState(r["id"], r["inputs"], r["outputs"])
+            for name, r in data.get("resources", {}).items()
+        }
+
+    def save_state(self) -> None:
+        if self.state_file is None:
+            return
+        resources = {
+            name: {"id": s.id, "inputs": s.inputs, "outputs": s.outputs}
+            for name, s in self.engine.state.items()
+        }
+        payload = {
+            "version": 1,
+            "project": self.project,
+            "stack": self.stack,
+            "resources": resources,
+        }
+        self.state_file.parent.mkdir(parents=True, exist_ok=True)
+        self.state_file.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+
+    # -- called from the mocks -----------------------------------------------------------------
+
+    @property
+    def previewing(self) -> bool:
+        return self._preview
+
+    def record(self, resource: PlannedResource) -> None:
+        with self._lock:
+            self._result.resources.append(resource)
+
+    def connector(
+        self, name: str, inputs: dict[str, Any], read_id: str | None, deps: list[str]
+    ) -> tuple[str, dict[str, Any]]:
+        with self._lock:
+            self._declared.add(name)
+        try:
+            if read_id:
+                step = self.engine.get(name, read_id, inputs)
+                outs, id_ = step.outputs, read_id
+            elif self._preview:
+                step = self.engine.preview(name, inputs)
+                old = self.engine.state.get(name)
+                id_ = old.id if old is not None and step.op == "same" else ""
+                outs = step.outputs
+            else:
+                step = self.engine.up(name, inputs)
+                id_, outs = self.engine.state[name].id, step.outputs
+        except (CheckFailed, ProviderCallError) as exc:
+            failed = PlannedResource(
+                name, CONNECTOR_TYPE, "failed", [], {"error": str(exc)}, deps, inputs
+            )
+            self.record(failed)
+            raise
+        self.record(
+            PlannedResource(name, CONNECTOR_TYPE, step.op, step.replaces, outs, deps, inputs)
+        )
+        return id_, outs
+
+    # -- operations ------------------------------------------------------------------------------
+
+    def preview(self) -> RunResult:
+        """Check (and Diff) every Connector; no API call is made."""
+        return self._run("preview", preview=True)
+
+    def up(self) -> RunResult:
+        """Create, update or replace every Connector, and delete those no longer declared."""
+        return self._run("up", preview=False)
+
+    def destroy(self) -> RunResult:
+        """Delete every Connector in state, newest first."""
+        result = RunResult("destroy")
+        try:
+            for name in reversed(list(self.engine.state)):
+                self.engine.destroy(name)
+                result.resources.append(PlannedResource(name, CONNECTOR_TYPE, "delete"))
+        finally:
+            self.save_state()
+        return result
+
+    def _run(self, operation: str, *, preview: bool) -> RunResult:
+        self._result = RunResult(operation)
+        self._preview = preview
+        self._declared = set()
+        error: BaseException | None = None
+        try:
+            self._execute_program(preview)
+            leftovers = [n for n in reversed(list(self.engine.state)) if n not in self._declared]
+            for name in leftovers:
+                if not preview:
+                    self.engine.destroy(name)
+                self.record(PlannedResource(name, CONNECTOR_TYPE, "delete"))
+        except BaseException as exc:  # reported with everything that happened until then
+            error = exc
+        finally:
+            if not preview:
+                self.save_state()
+        if error is not None:
+            raise RunFailed(_describe(error), self._result) from error
+        return self._result
+
+    def _execute_program(self, preview: bool) -> None:
+        mocks = _Mocks(self)
+        monitor = _Monitor(mocks)
+        mocks.monitor = monitor
+        loop = _ensure_event_loop()  # type: ignore[no-untyped-call]
+        # A failed program leaves futures whose errors RunFailed already reports.
+        loop.set_exception_handler(lambda _loop, _context: None)
+        set_root_resource(None)  # type: ignore[arg-type]
+        pulumi.runtime.set_mocks(
+            mocks, project=self.project, stack=self.stack, preview=preview, monitor=monitor
+        )
+        pulumi.runtime.set_all_config(dict(self.config))
+        SETTINGS.rpc_manager.clear()  # nothing left over from an earlier run in this process
+        SETTINGS.outputs.clear()
+        with _program_context(self.program_dir):
+
+            def program() -> None:
+                runpy.run_path(str(self.main), run_name="__main__")
+
+            _sync_await(run_pulumi_func(program))
+            stack = pulumi.runtime.get_root_resource()
+            exports = getattr(stack, "outputs", {}) or {}
+            for key, value in exports.items():
+                resolved = _sync_await(pulumi.Output.from_input(value).future(with_unknowns=True))
+                self._result.stack_outputs[key] = _sentinels(resolved)
+
+
+def _describe(error: BaseException) -> str:
+    """The root cause, without the SDK's "While processing ..." wrappers around it."""
+    while error.__cause__ is not None:
+        error = error.__cause__
+    if isinstance(error, ProviderCallError):
+        return error.message
+    return f"{type(error).__name__}: {error}"
+
+
+@contextmanager
+def _program_context(program_dir: Path) -> Iterator[None]:
+    """Run as the engine would: in the program's directory, importable from there."""
+    previous = Path.cwd()
+    sys.path.insert(0, str(program_dir))
+    os.chdir(program_dir)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+        sys.path.remove(str(program_dir))
+
+
+def _locate(program: Path) -> tuple[Path, Path, str]:
+    """The program directory, its entry file (following `main:`) and the project name."""
+    program = program.resolve()
+    folder = program.parent if program.is_file() else program
+    project_file = next(
+        (f / "Pulumi.yaml" for f in (folder, *folder.parents) if (f / "Pulumi.yaml").exists()),
+        None,
+    )
+    project = yaml.safe_load(project_file.read_text()) or {} if project_file else {}
+    name = str(project.get("name", "project"))
+    if program.is_file():
+        return program.parent, program, name
+    main = (
+        project.get("main") if project_file is not None and project_file.parent == program else None
+    )
+    target = (program / main).resolve() if main else program
+    entry = target if target.is_file() else target / "__main__.py"
+    if not entry.exists():
+        raise FileNotFoundError(f"no Pulumi program in {target}: expected __main__.py")
+    return entry.parent, entry, name
