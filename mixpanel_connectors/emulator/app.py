@@ -13,12 +13,13 @@ import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .errors import ApiProblem
 from .faults import Fault, FaultPlan
-from .runs import runs_for
+from .runs import RunBook
 from .store import Store, StoredConnector
 from .validation import validate_create
 
@@ -92,12 +93,13 @@ class EmulatorApp:
         *,
         page_size: int = 100,
         run_delay_ms: float = 1000.0,
+        buckets: Path | None = None,
         on_request: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         self.store = store
         self.access = access or Access()
         self.page_size = page_size
-        self.run_delay_ms = run_delay_ms
+        self.runs = RunBook(buckets, run_delay_ms / 1000)
         self.faults = FaultPlan()
         self.on_request = on_request
         self._lock = threading.Lock()
@@ -216,7 +218,7 @@ class EmulatorApp:
             if request.method != "GET":
                 raise self._not_allowed(request, "GET")
             item = self._find(project, history["cid"])
-            return _ok(runs_for(item, self.run_delay_ms / 1000, time.time()))
+            return _ok(self.runs.history(item, time.time()))
         raise ApiProblem(404, f"Unknown path {request.path}")
 
     @staticmethod
@@ -301,6 +303,7 @@ class EmulatorApp:
     def _delete(self, project: int, connector_id: str) -> Response:
         self._find(project, connector_id)
         self.store.delete(project, connector_id)
+        self.runs.forget(connector_id)
         message = f"Successfully deleted Connector with ID:{connector_id}"
         if self.shapes["delete_shape"] == "success":
             return Response(200, {"status": "success", "message": message})
@@ -326,6 +329,25 @@ class EmulatorApp:
 
     # -- test controls ---------------------------------------------------------------------------
 
+    def _imported(self, request: Request) -> dict[str, Any]:
+        raw = request.query.get("project", [""])[0]
+        if not raw.isdigit():
+            raise ApiProblem(400, f"project must be a project id, got {raw!r}")
+        project = int(raw)
+        items, _ = self.store.page(project, 0, 1_000_000)
+        records = self.runs.imported(project, items, time.time())
+        return {"project": project, "count": len(records), "records": records}
+
+    def _set_access(self, spec: dict[str, Any]) -> None:
+        deny = spec.get("deny")
+        if (
+            set(spec) != {"deny"}
+            or not isinstance(deny, list)
+            or not all(isinstance(b, str) for b in deny)
+        ):
+            raise ApiProblem(400, 'access settings are {"deny": ["bucket", ...]}')
+        self.runs.denied = set(deny)
+
     def requests(self) -> list[dict[str, Any]]:
         """A copy of the request log of API routes (controls are not logged)."""
         with self._lock:
@@ -338,6 +360,7 @@ class EmulatorApp:
     def reset(self) -> None:
         """Forget every connector, the request log, faults and response shapes."""
         self.store.reset()
+        self.runs.reset()
         self.clear_requests()
         self.faults.clear()
         self.shapes = {name: options[0] for name, options in SHAPES.items()}
@@ -367,6 +390,12 @@ class EmulatorApp:
             elif method == "DELETE":
                 self.faults.clear()
             return Response(200, self.faults.describe())
+        if (name, method) == ("imported", "GET"):
+            return Response(200, self._imported(request))
+        if name == "access" and method in ("GET", "POST"):
+            if method == "POST":
+                self._set_access(self._json_object(request))
+            return Response(200, {"deny": sorted(self.runs.denied)})
         if name == "config" and method in ("GET", "POST"):
             if method == "POST":
                 self.set_shapes(self._json_object(request))

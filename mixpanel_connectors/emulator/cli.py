@@ -63,6 +63,17 @@ def add_parser(subparsers: Any) -> None:
         help="[RUN_DELAY_MS] how long an import run stays queued, then running",
     )
     parser.add_argument(
+        "--buckets",
+        default=_env("BUCKETS", None),
+        help="[BUCKETS] folder of local buckets that import runs read: s3/NAME/..., gcs/NAME/...",
+    )
+    parser.add_argument(
+        "--deny-bucket",
+        action="append",
+        default=None,
+        help="[DENY_BUCKETS, comma-separated] a bucket whose imports fail with an access error",
+    )
+    parser.add_argument(
         "--fail-rate", type=float, default=float(_env("FAIL_RATE", 0)), help="[FAIL_RATE] 0..1"
     )
     parser.add_argument(
@@ -121,6 +132,8 @@ def run(args: argparse.Namespace) -> int:
         access=_access(args),
         page_size=args.page_size,
         run_delay_ms=args.run_delay_ms,
+        buckets=args.buckets,
+        deny_buckets=args.deny_bucket or _env_list("DENY_BUCKETS"),
         faults=faults,
         log=sys.stdout,
     )

@@ -1,11 +1,19 @@
-"""Simulated import runs: each connector has one run, queued, then running, then successful."""
+"""Import runs: each connector's first run is queued, then running, then ends.
+
+Runs are evaluated when someone looks (history, or the imported-records control), so no thread
+is needed: a run that is due is executed once, under a lock, and its outcome kept. Without a
+buckets folder a run simply succeeds with nothing imported.
+"""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
+from .imports import ImportOutcome, run_import
 from .store import StoredConnector
 
 
@@ -13,29 +21,84 @@ def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def runs_for(item: StoredConnector, delay_s: float, now: float) -> list[dict[str, Any]]:
-    """The history of a connector at time `now`, each stage lasting `delay_s`."""
-    elapsed = now - item.created_ts
-    start = item.created_ts + delay_s
-    run: dict[str, Any] = {
-        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, item.connector_id)),
-        "status": "queued",
-        "start_time": None,
-        "end_time": None,
-        "progress": 0.0,
-        "error": None,
-        "num_events_imported": 0,
-        "num_events_processed": 0,
-        "num_events_dropped": 0,
-        "num_files_imported": 0,
-        "size_imported": 0,
-    }
-    if elapsed >= delay_s:
-        run["start_time"] = _iso(start)
-        run["status"] = "running"
-        run["progress"] = round(min(1.0, (elapsed - delay_s) / delay_s) if delay_s else 1.0, 3)
-    if elapsed >= 2 * delay_s:
-        run["status"] = "success"
-        run["progress"] = 1.0
-        run["end_time"] = _iso(start + delay_s)
-    return [run]
+class RunBook:
+    """Outcomes of finished runs, the buckets they read, and which buckets deny access."""
+
+    def __init__(self, buckets: Path | None = None, delay_s: float = 1.0) -> None:
+        self.buckets = buckets
+        self.delay_s = delay_s
+        self.denied: set[str] = set()
+        self._lock = threading.Lock()
+        self._outcomes: dict[str, ImportOutcome] = {}
+        self._imported: dict[int, list[dict[str, Any]]] = {}
+
+    def reset(self) -> None:
+        with self._lock:
+            self._outcomes.clear()
+            self._imported.clear()
+            self.denied = set()
+
+    def forget(self, connector_id: str) -> None:
+        with self._lock:
+            self._outcomes.pop(connector_id, None)
+
+    def _finish(self, item: StoredConnector) -> ImportOutcome:
+        with self._lock:
+            outcome = self._outcomes.get(item.connector_id)
+            if outcome is None:
+                if self.buckets is None:
+                    outcome = ImportOutcome()
+                else:
+                    outcome = run_import(self.buckets, item.record, set(self.denied))
+                self._outcomes[item.connector_id] = outcome
+                for record in outcome.records:
+                    self._imported.setdefault(item.project, []).append(
+                        {"connector_id": item.connector_id, "record": record}
+                    )
+            return outcome
+
+    def imported(self, project: int, items: list[StoredConnector], now: float) -> list[Any]:
+        """Records imported into a project, after running every import that is due."""
+        for item in items:
+            if now - item.created_ts >= 2 * self.delay_s:
+                self._finish(item)
+        with self._lock:
+            return list(self._imported.get(project, []))
+
+    def history(self, item: StoredConnector, now: float) -> list[dict[str, Any]]:
+        """The connector's runs at time `now`: one run, each stage lasting the run delay."""
+        elapsed = now - item.created_ts
+        start = item.created_ts + self.delay_s
+        run: dict[str, Any] = {
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, item.connector_id)),
+            "status": "queued",
+            "start_time": None,
+            "end_time": None,
+            "progress": 0.0,
+            "error": None,
+            "num_events_imported": 0,
+            "num_events_processed": 0,
+            "num_events_dropped": 0,
+            "num_files_imported": 0,
+            "size_imported": 0,
+        }
+        if elapsed >= self.delay_s:
+            run["start_time"] = _iso(start)
+            run["status"] = "running"
+            progress = (elapsed - self.delay_s) / self.delay_s if self.delay_s else 1.0
+            run["progress"] = round(min(1.0, progress), 3)
+        if elapsed >= 2 * self.delay_s:
+            outcome = self._finish(item)
+            run["end_time"] = _iso(start + self.delay_s)
+            run["progress"] = 1.0
+            for counter in (
+                "num_events_imported", "num_events_processed", "num_events_dropped",
+                "num_files_imported", "size_imported",
+            ):  # fmt: skip
+                run[counter] = getattr(outcome, counter)
+            if outcome.error is None:
+                run["status"] = "success"
+            else:
+                run["status"] = "failed"
+                run["error"] = {"message": outcome.error.message, "code": outcome.error.code}
+        return [run]

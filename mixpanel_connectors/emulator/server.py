@@ -82,6 +82,8 @@ class Emulator:
         access: Access | None = None,
         page_size: int = 100,
         run_delay_ms: float = 1000.0,
+        buckets: str | Path | None = None,
+        deny_buckets: list[str] | None = None,
         faults: dict[str, Any] | None = None,
         log: IO[str] | None = None,
     ) -> None:
@@ -92,10 +94,12 @@ class Emulator:
             access,
             page_size=page_size,
             run_delay_ms=run_delay_ms,
+            buckets=Path(buckets) if buckets else None,
             on_request=self._print if log is not None else None,
         )
         if faults:
             self.app.faults.configure(faults)
+        self.app.runs.denied = set(deny_buckets or [])
         self._server = _Server((host, port), self.app)
         self._thread: threading.Thread | None = None
 
