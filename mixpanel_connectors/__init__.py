@@ -55,8 +55,11 @@ if TYPE_CHECKING:
         Connector,
         GcsConnectorPropertiesArgs,
         GcsConnectorPropertiesArgsDict,
+        ImportFailedError,
         S3ConnectorPropertiesArgs,
         S3ConnectorPropertiesArgsDict,
+        WaitForImportArgs,
+        WaitForImportArgsDict,
     )
 
 _LAZY = {
@@ -70,6 +73,9 @@ _LAZY = {
     "GcsConnectorPropertiesArgsDict": "resource",
     "S3ConnectorPropertiesArgs": "resource",
     "S3ConnectorPropertiesArgsDict": "resource",
+    "ImportFailedError": "resource",
+    "WaitForImportArgs": "resource",
+    "WaitForImportArgsDict": "resource",
 }
 
 __all__ = [
@@ -95,6 +101,7 @@ __all__ = [
     "GcsConnectorPropertiesArgs",
     "GcsConnectorPropertiesArgsDict",
     "GcsConnectorSpec",
+    "ImportFailedError",
     "ImportRun",
     "InvalidResponseError",
     "MixpanelClient",
@@ -113,6 +120,8 @@ __all__ = [
     "ServerError",
     "TransportError",
     "UnexpectedStatusError",
+    "WaitForImportArgs",
+    "WaitForImportArgsDict",
 ]
 
 

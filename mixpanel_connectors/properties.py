@@ -16,6 +16,9 @@ from .models import Connector, normalize_project_id, spec_problems
 UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SPEC_FIELDS = ("connector_type", "label", "connector_properties", "category_properties")
 REPLACING_FIELDS = (*SPEC_FIELDS, "project_id", "region")
+IN_PLACE_FIELDS = ("existing_connector_id", "wait_for_import")
+DEFAULT_IMPORT_TIMEOUT = 600.0
+MAX_IMPORT_TIMEOUT = 86_400.0
 PROVIDER_KEY = "__provider"
 _PROPERTY_DEFAULTS = {"s3_prefix": "", "gcs_prefix": ""}
 
@@ -119,9 +122,33 @@ def normalize_inputs(
     for path, reason in spec_problems(spec):
         if not _touches_unknown(spec, path):
             problems.append((path, reason))
-    unknown_keys = set(inputs) - {*REPLACING_FIELDS, "existing_connector_id"}
+    if "wait_for_import" in inputs:
+        inputs["wait_for_import"], wait_problems = _wait_for_import(inputs["wait_for_import"])
+        problems.extend(wait_problems)
+    unknown_keys = set(inputs) - {*REPLACING_FIELDS, *IN_PLACE_FIELDS}
     problems.extend((key, f"unknown property {key!r}") for key in sorted(unknown_keys))
     return _mark_unknowns(inputs), problems
+
+
+def _wait_for_import(value: Any) -> tuple[Any, list[tuple[str, str]]]:
+    """`wait_for_import` with its default timeout, and what is wrong with it."""
+    if is_unknown(value):
+        return value, []
+    if not isinstance(value, dict):
+        return value, [("wait_for_import", f"expected {{timeout_seconds: ...}}, got {value!r}")]
+    problems = [
+        (f"wait_for_import.{k}", f"unknown property {k!r}") for k in value if k != "timeout_seconds"
+    ]
+    timeout = value.get("timeout_seconds", DEFAULT_IMPORT_TIMEOUT)
+    valid = isinstance(timeout, (int, float)) and not isinstance(timeout, bool)
+    if not is_unknown(timeout) and not (valid and 0 < timeout <= MAX_IMPORT_TIMEOUT):
+        problems.append(
+            (
+                "wait_for_import.timeout_seconds",
+                f"expected seconds from 1 to {MAX_IMPORT_TIMEOUT:.0f}, e.g. 600; got {timeout!r}",
+            )
+        )
+    return {**value, "timeout_seconds": timeout}, problems
 
 
 def _mark_unknowns(value: Any) -> Any:
@@ -155,14 +182,15 @@ def outputs(connector: Connector, inputs: dict[str, Any]) -> dict[str, Any]:
         "project_id": inputs["project_id"],
         "region": inputs["region"],
     }
-    if inputs.get("existing_connector_id"):
-        outs["existing_connector_id"] = inputs["existing_connector_id"]
+    for key in IN_PLACE_FIELDS:
+        if inputs.get(key) is not None:
+            outs[key] = inputs[key]
     return outs
 
 
 def inputs_from_outputs(outs: dict[str, Any]) -> dict[str, Any]:
     """The inputs that would declare exactly this connector (for refresh and get)."""
-    inputs = {k: outs[k] for k in (*REPLACING_FIELDS, "existing_connector_id") if k in outs}
+    inputs = {k: outs[k] for k in (*REPLACING_FIELDS, *IN_PLACE_FIELDS) if k in outs}
     inputs["connector_properties"] = canonical_connector_properties(
         inputs.get("connector_properties", {})
     )

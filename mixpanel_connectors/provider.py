@@ -26,6 +26,7 @@ from .errors import ConfigurationError, MixpanelError, NotFoundError
 from .exactly_once import Claims, create_exactly_once
 from .models import normalize_project_id, parse_spec
 from .properties import (
+    IN_PLACE_FIELDS,
     PROVIDER_KEY,
     SPEC_FIELDS,
     changed_fields,
@@ -34,6 +35,7 @@ from .properties import (
     outputs,
     spec_body,
 )
+from .waiting import wait_for_first_import
 
 if TYPE_CHECKING:
     from .client import MixpanelClient
@@ -117,9 +119,16 @@ class ConnectorProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Every change replaces the connector (the API has no update), deleting it first."""
         changed = changed_fields(olds, news)
-        if not changed:
-            return DiffResult(changes=False)
-        return DiffResult(changes=True, replaces=changed, delete_before_replace=True)
+        last_import = olds.get("last_import")
+        failed = isinstance(last_import, dict) and last_import.get("status") != "success"
+        if failed and news.get("wait_for_import") is not None:
+            changed.append("wait_for_import")  # the first import failed: make a fresh connector
+        if changed:
+            return DiffResult(changes=True, replaces=changed, delete_before_replace=True)
+        in_place = [k for k in IN_PLACE_FIELDS if k != "existing_connector_id"]
+        if any(olds.get(k) != news.get(k) for k in in_place):
+            return DiffResult(changes=True, replaces=[])
+        return DiffResult(changes=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """POST the connector, or adopt `existing_connector_id` after checking it matches."""
@@ -142,7 +151,14 @@ class ConnectorProvider(ResourceProvider):
         except MixpanelError as exc:
             action = f"adopting connector {existing}" if existing else "creating the connector"
             raise ConnectorError(f"{action} {where} failed: {exc}") from None
-        return CreateResult(connector.connector_id, outputs(connector, props))
+        outs = outputs(connector, props)
+        wait = props.get("wait_for_import")
+        if isinstance(wait, dict):
+            # Never raises: the connector exists now, so it must reach state whatever the run did.
+            outs["last_import"] = wait_for_first_import(
+                client, project, connector.connector_id, float(wait["timeout_seconds"])
+            )
+        return CreateResult(connector.connector_id, outs)
 
     @staticmethod
     def _adopt(
@@ -187,18 +203,20 @@ class ConnectorProvider(ResourceProvider):
         except MixpanelError as exc:
             raise ConnectorError(f"reading connector {connector_id} failed: {exc}") from None
         inputs = {"project_id": project, "region": region}
-        if props.get("existing_connector_id"):
-            inputs["existing_connector_id"] = props["existing_connector_id"]
+        inputs.update({k: props[k] for k in IN_PLACE_FIELDS if props.get(k) is not None})
         outs = outputs(connector, inputs)
+        if props.get("last_import") is not None:
+            outs["last_import"] = props["last_import"]
         return ReadResult(id_, outs, inputs_from_outputs(outs))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Only inputs that need no API call change in place; keep every output."""
         outs = {k: v for k, v in olds.items() if k != PROVIDER_KEY}
-        if news.get("existing_connector_id"):
-            outs["existing_connector_id"] = news["existing_connector_id"]
-        else:
-            outs.pop("existing_connector_id", None)
+        for key in IN_PLACE_FIELDS:
+            if news.get(key) is not None:
+                outs[key] = news[key]
+            else:
+                outs.pop(key, None)
         return UpdateResult(outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:

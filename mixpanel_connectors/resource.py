@@ -22,8 +22,11 @@ __all__ = [
     "Connector",
     "GcsConnectorPropertiesArgs",
     "GcsConnectorPropertiesArgsDict",
+    "ImportFailedError",
     "S3ConnectorPropertiesArgs",
     "S3ConnectorPropertiesArgsDict",
+    "WaitForImportArgs",
+    "WaitForImportArgsDict",
 ]
 
 _OUTPUTS = (
@@ -32,7 +35,12 @@ _OUTPUTS = (
     "created_at",
     "created_by",
     "failure_message",
+    "last_import",
 )
+
+
+class ImportFailedError(Exception):
+    """The first import of a connector created with `wait_for_import` failed or timed out."""
 
 
 @pulumi.input_type
@@ -144,6 +152,39 @@ class CategoryPropertiesArgsDict(TypedDict):
     """For remap_* formats: Mixpanel field -> column name in the files."""
 
 
+@pulumi.input_type
+class WaitForImportArgs:
+    """Make `pulumi up` wait for the new connector's first import run to succeed."""
+
+    timeout_seconds: pulumi.Input[float] | None
+    """How long to wait for the run to end (default 600, at most 86400)."""
+
+    def __init__(self, *, timeout_seconds: pulumi.Input[float] | None = None) -> None:
+        pulumi.set(self, "timeout_seconds", timeout_seconds)
+
+
+class WaitForImportArgsDict(TypedDict):
+    """Make `pulumi up` wait for the first import (dict form of WaitForImportArgs)."""
+
+    timeout_seconds: NotRequired[pulumi.Input[float]]
+    """How long to wait for the run to end (default 600, at most 86400)."""
+
+
+def _check_first_import(resource_name: str) -> Any:
+    def check(last_import: Any) -> None:
+        if not isinstance(last_import, dict) or last_import.get("status") == "success":
+            return
+        error = last_import.get("error") or {}
+        raise ImportFailedError(
+            f"Connector {resource_name!r}: {error.get('message') or 'the first import failed'}"
+            f" [{error.get('code') or last_import.get('status')}]. The connector exists and is "
+            "recorded in state; fix the cause (bucket access, compression, data format) and run "
+            "`pulumi up` again: it replaces the connector, which imports afresh."
+        )
+
+    return check
+
+
 ConnectorPropertiesInput = (
     S3ConnectorPropertiesArgs
     | S3ConnectorPropertiesArgsDict
@@ -182,6 +223,8 @@ class Connector(pulumi.dynamic.Resource, module="mixpanel", name="Connector"):
     """Bucket, prefix and access, as the API returned them."""
     category_properties: pulumi.Output[dict[str, Any]]
     """Data format, compression and remap, as the API returned them."""
+    last_import: pulumi.Output[dict[str, Any] | None]
+    """With `wait_for_import`: the first run's status, counters and error."""
 
     def __init__(
         self,
@@ -194,6 +237,7 @@ class Connector(pulumi.dynamic.Resource, module="mixpanel", name="Connector"):
         project_id: pulumi.Input[int] | None = None,
         region: pulumi.Input[str] | None = None,
         existing_connector_id: pulumi.Input[str] | None = None,
+        wait_for_import: pulumi.Input[WaitForImportArgs | WaitForImportArgsDict] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a connector.
@@ -207,6 +251,9 @@ class Connector(pulumi.dynamic.Resource, module="mixpanel", name="Connector"):
         :param region: us, eu or in; default `mixpanel:region`/MIXPANEL_REGION, else us.
         :param existing_connector_id: adopt this existing connector instead of creating one; it
             must match the declared inputs. Removing it later changes nothing.
+        :param wait_for_import: after creating the connector, wait for its first import run;
+            if the run fails or times out, the deployment fails with the run's error while the
+            connector stays in state (the next `up` replaces it).
         """
         props: dict[str, Any] = {
             "connector_type": connector_type,
@@ -216,9 +263,12 @@ class Connector(pulumi.dynamic.Resource, module="mixpanel", name="Connector"):
             "project_id": project_id,
             "region": region,
             "existing_connector_id": existing_connector_id,
+            "wait_for_import": wait_for_import,
             **dict.fromkeys(_OUTPUTS),
         }
         super().__init__(ConnectorProvider(), resource_name, props, opts)
+        if wait_for_import is not None:
+            self.last_import.apply(_check_first_import(resource_name))
 
     @staticmethod
     def get(

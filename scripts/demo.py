@@ -1,6 +1,7 @@
 """`make demo`: the quickstart Pulumi program against the local emulator, end to end.
 
-Starts `mixpanel-connectors emulator` on a free port with demo credentials, then previews,
+Lays a few NDJSON files in a temporary bucket folder, starts `mixpanel-connectors emulator` on a
+free port with demo credentials and those buckets, then previews,
 deploys, shows and destroys examples/quickstart: with the real `pulumi` CLI when it is on PATH
 (local file backend and a throwaway passphrase in a temporary directory), otherwise with the
 offline runner. Between up and destroy it lists the connectors the emulator holds. The emulator
@@ -9,12 +10,15 @@ is stopped whatever happens; any failure exits non-zero.
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
+import urllib.request
 from pathlib import Path
 
 from mixpanel_connectors import MixpanelClient
@@ -30,10 +34,38 @@ class StepFailed(Exception):
     pass
 
 
-def start_emulator() -> tuple[subprocess.Popen[str], str]:
+def lay_bucket_files(buckets: Path) -> None:
+    """A few NDJSON files for the quickstart's buckets: gzip events, plain people records."""
+    events = buckets / "s3" / "acme-mixpanel-events" / "events"
+    people = buckets / "gcs" / "acme-mixpanel-people" / "users"
+    events.mkdir(parents=True)
+    people.mkdir(parents=True)
+    for day in (1, 2):
+        records = [
+            {
+                "event": name,
+                "properties": {"time": 1764288000 + day * 86400 + i, "distinct_id": f"user-{i}"},
+            }
+            for i, name in enumerate(["Signed Up", "Viewed Page", "Purchased"] * 4)
+        ]
+        records.append({"event": "no time: Mixpanel drops it", "properties": {}})
+        lines = "".join(json.dumps(r) + "\n" for r in records).encode()
+        (events / f"2026-11-0{day}.json.gz").write_bytes(gzip.compress(lines))
+    users = [{"$distinct_id": f"user-{i}", "$set": {"plan": "pro"}} for i in range(5)]
+    (people / "users.json").write_text("".join(json.dumps(u) + "\n" for u in users))
+    print(f"Laid 2 gzip event files and 1 people file under {buckets}.")
+
+
+def show_imported(url: str) -> None:
+    with urllib.request.urlopen(f"{url}/_emulator/imported?project={PROJECT}") as answer:
+        imported = json.load(answer)
+    print(f"\nRecords the emulator imported into project {PROJECT}: {imported['count']}")
+
+
+def start_emulator(buckets: Path) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
         [*CLI, "emulator", "--port", "0", "--service-account", f"{ACCOUNT}:{SECRET}",
-         "--project", str(PROJECT), "--run-delay-ms", "300"],
+         "--project", str(PROJECT), "--run-delay-ms", "300", "--buckets", str(buckets)],
         stdout=subprocess.PIPE,
         text=True,
     )  # fmt: skip
@@ -65,6 +97,7 @@ def list_connectors(url: str) -> None:
             print(f"  {c.connector_id}  {c.connector_type:<9}  {where:<28}  {c.status}  {c.label}")
     if len(connectors) != 2:
         raise StepFailed(f"expected the quickstart's 2 connectors, found {len(connectors)}")
+    show_imported(url)
 
 
 def with_pulumi_cli(env: dict[str, str], url: str, work: Path) -> None:
@@ -107,10 +140,13 @@ def with_offline_runner(env: dict[str, str], url: str, work: Path) -> None:
 
 
 def main() -> int:
+    buckets = Path(tempfile.mkdtemp(prefix="mixpanel-demo-buckets-"))
     try:
-        process, url = start_emulator()
+        lay_bucket_files(buckets)
+        process, url = start_emulator(buckets)
     except StepFailed as exc:
         print(f"demo failed: {exc}", file=sys.stderr)
+        shutil.rmtree(buckets, ignore_errors=True)
         return 1
     print(f"Emulator serving {url} (service account {ACCOUNT}, project {PROJECT}).")
     env = {
@@ -137,6 +173,7 @@ def main() -> int:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        shutil.rmtree(buckets, ignore_errors=True)
         print("Emulator stopped.")
     return 0
 

@@ -10,7 +10,11 @@ from mixpanel_connectors import (
     Connector,
     GcsConnectorPropertiesArgs,
     S3ConnectorPropertiesArgs,
+    WaitForImportArgs,
 )
+
+# Wait for each connector's first import, so a wrong role, prefix or compression fails the deploy.
+first_import = WaitForImportArgs(timeout_seconds=600)
 
 events = Connector(
     "events",
@@ -23,6 +27,7 @@ events = Connector(
     ),
     category_properties=CategoryPropertiesArgs(data_format="mixpanel_event", compression="gzip"),
     label="events from S3",
+    wait_for_import=first_import,
 )
 
 people = Connector(
@@ -33,9 +38,14 @@ people = Connector(
     ),
     category_properties=CategoryPropertiesArgs(data_format="mixpanel_people"),
     label="people from GCS",
+    wait_for_import=first_import,
 )
 
 for name, connector in (("events", events), ("people", people)):
     pulumi.export(f"{name}_connector_id", connector.connector_id)
     pulumi.export(f"{name}_status", connector.status)
     pulumi.export(f"{name}_created_at", connector.created_at)
+    pulumi.export(
+        f"{name}_imported",
+        connector.last_import.apply(lambda run: int(run["num_events_imported"]) if run else None),
+    )

@@ -26,7 +26,7 @@ def stack_config(url: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def api() -> Iterator[Emulator]:
-    with Emulator(port=0) as emu:
+    with Emulator(port=0, run_delay_ms=50) as emu:
         yield emu
 
 

@@ -1,0 +1,81 @@
+"""Waiting for a new connector's first import run to end, for `wait_for_import`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .errors import MixpanelError
+
+if TYPE_CHECKING:
+    from .client import MixpanelClient
+
+__all__ = ["wait_for_first_import"]
+
+FINISHED = ("success", "failed")
+_COUNTERS = (
+    "num_events_imported",
+    "num_events_processed",
+    "num_events_dropped",
+    "num_files_imported",
+    "size_imported",
+)
+
+
+def _poll_delay(attempt: int) -> float:
+    return float(min(5.0, 0.1 * 1.5**attempt))
+
+
+def wait_for_first_import(
+    client: MixpanelClient,
+    project: int,
+    connector_id: str,
+    timeout_seconds: float,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> dict[str, Any]:
+    """Poll the history with backoff until the first run ends or time runs out; never raises.
+
+    Returns the run's summary (status, counters, error); a timeout has status "timeout" and
+    says how long it waited and the last status seen.
+    """
+    started = clock()
+    last_status: str | None = None
+    last_problem: str | None = None
+    attempt = 0
+    while True:
+        try:
+            runs = client.connector_history(project, connector_id)
+        except MixpanelError as exc:
+            runs, last_problem = [], str(exc)
+        if runs:
+            run = runs[0]
+            last_status = run.status
+            if run.status in FINISHED:
+                summary: dict[str, Any] = {
+                    "run_id": run.id,
+                    "status": run.status,
+                    "waited_seconds": round(clock() - started, 1),
+                    **{name: getattr(run, name) for name in _COUNTERS},
+                }
+                if run.error is not None:
+                    summary["error"] = {"message": run.error.message, "code": run.error.code}
+                return summary
+        waited = clock() - started
+        if waited >= timeout_seconds:
+            seen = last_status or "no run yet"
+            message = (
+                f"the first import did not finish within {timeout_seconds:g}s (last status: {seen})"
+            )
+            if last_problem:
+                message += f"; reading the history last failed with: {last_problem}"
+            return {
+                "status": "timeout",
+                "waited_seconds": round(waited, 1),
+                "last_status": last_status,
+                "error": {"message": message, "code": "timeout"},
+            }
+        sleep(min(_poll_delay(attempt), max(0.0, timeout_seconds - waited)))
+        attempt += 1
