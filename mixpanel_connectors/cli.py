@@ -1,4 +1,4 @@
-"""The `mixpanel-connectors` command."""
+"""The `mixpanel-connectors` command: exit 0 on success, 1 on an API error, 2 on bad usage."""
 
 from __future__ import annotations
 
@@ -10,24 +10,41 @@ from collections.abc import Sequence
 
 def build_parser() -> argparse.ArgumentParser:
     """The command and its subcommands."""
+    from .commands import connectors, doctor, export, run
     from .emulator.cli import add_parser as add_emulator
-    from .testing.cli import add_parser as add_run
 
     parser = argparse.ArgumentParser(
         prog="mixpanel-connectors",
-        description="Mixpanel Cloud Import connectors as code: tools around the Pulumi provider.",
+        description="Mixpanel Cloud Import connectors as code: look at what exists, check your "
+        "settings, export connectors as a Pulumi program, run programs offline, and serve a "
+        "local emulator of the API. Settings come from flags, then MIXPANEL_* variables.",
     )
-    subparsers = parser.add_subparsers(dest="command", required=True)
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    connectors.add_parsers(subparsers)
+    doctor.add_parser(subparsers)
+    export.add_parser(subparsers)
+    run.add_parser(subparsers)
     add_emulator(subparsers)
-    add_run(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script."""
+    """Entry point of the console script: one clear line on failure, never a traceback."""
+    from .commands.common import EXIT_API_ERROR, EXIT_USAGE, UsageError
+    from .errors import ConfigurationError, MixpanelError
+
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     args = build_parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except (UsageError, ConfigurationError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except MixpanelError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_API_ERROR
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

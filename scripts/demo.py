@@ -85,16 +85,10 @@ def step(title: str, command: list[str], env: dict[str, str], cwd: Path = ROOT) 
         raise StepFailed(f"{title} failed with exit code {done.returncode}")
 
 
-def list_connectors(url: str) -> None:
-    print("\nConnectors the emulator holds now:", flush=True)
+def list_connectors(url: str, env: dict[str, str]) -> None:
+    step("mixpanel-connectors list", [*CLI, "list"], env)
     with MixpanelClient(ACCOUNT, SECRET, base_url=url) as client:
         connectors = list(client.list_connectors(PROJECT))
-        for c in connectors:
-            props = c.connector_properties
-            where = f"{props.get('s3_bucket') or props.get('gcs_bucket')}/" + (
-                props.get("s3_prefix") or props.get("gcs_prefix") or ""
-            )
-            print(f"  {c.connector_id}  {c.connector_type:<9}  {where:<28}  {c.status}  {c.label}")
     if len(connectors) != 2:
         raise StepFailed(f"expected the quickstart's 2 connectors, found {len(connectors)}")
     show_imported(url)
@@ -122,7 +116,7 @@ def with_pulumi_cli(env: dict[str, str], url: str, work: Path) -> None:
     step("pulumi preview", [*pulumi, "preview"], env, project)
     step("pulumi up --yes", [*pulumi, "up", "--yes"], env, project)
     step("pulumi stack output", [*pulumi, "stack", "output"], env, project)
-    list_connectors(url)
+    list_connectors(url, env)
     step("pulumi destroy --yes", [*pulumi, "destroy", "--yes"], env, project)
     step("pulumi stack rm --yes demo", [*pulumi, "stack", "rm", "--yes", "demo"], env, project)
 
@@ -135,7 +129,7 @@ def with_offline_runner(env: dict[str, str], url: str, work: Path) -> None:
     run = [*CLI, "run", ".", "--stack", "demo", "--state", str(work / "state.json")]
     step("mixpanel-connectors run . preview", [*run, "preview"], env)
     step("mixpanel-connectors run . up", [*run, "up"], env)
-    list_connectors(url)
+    list_connectors(url, env)
     step("mixpanel-connectors run . destroy", [*run, "destroy"], env)
 
 

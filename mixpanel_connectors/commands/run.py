@@ -35,9 +35,9 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..provider import ConnectorProvider
-    from .host import ProviderHost
-    from .report import render
-    from .runner import OfflineRunner, RunFailed
+    from ..testing.host import ProviderHost
+    from ..testing.report import render
+    from ..testing.runner import OfflineRunner, RunFailed
 
     config: dict[str, str] = {}
     for item in args.config:

@@ -1,0 +1,1 @@
+"""Subcommands of `mixpanel-connectors` for people: list, show, history, doctor, export."""

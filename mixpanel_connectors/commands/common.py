@@ -1,0 +1,74 @@
+"""What every API subcommand shares: settings flags, the client, and errors as exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from ..config import Settings
+from ..errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from ..client import MixpanelClient
+
+EXIT_OK, EXIT_API_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad usage or settings: exit code 2."""
+
+
+def add_settings_flags(parser: argparse.ArgumentParser) -> None:
+    """Flags that win over the MIXPANEL_* variables (the secret only comes from the variable)."""
+    group = parser.add_argument_group(
+        "settings", "each defaults to its MIXPANEL_* environment variable; the secret is read "
+        "only from MIXPANEL_SERVICE_ACCOUNT_SECRET"
+    )  # fmt: skip
+    group.add_argument(
+        "--service-account", help="service account username [MIXPANEL_SERVICE_ACCOUNT]"
+    )
+    group.add_argument("--project", help="project id [MIXPANEL_PROJECT_ID]")
+    group.add_argument("--region", help="us, eu or in [MIXPANEL_REGION]")
+    group.add_argument("--base-url", help="API base URL, e.g. the emulator's [MIXPANEL_BASE_URL]")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    flags = {
+        "mixpanel:serviceAccount": args.service_account,
+        "mixpanel:projectId": args.project,
+        "mixpanel:region": args.region,
+        "mixpanel:baseUrl": args.base_url,
+    }
+    return Settings.resolve({k: v for k, v in flags.items() if v})
+
+
+def client_and_project(args: argparse.Namespace) -> tuple[MixpanelClient, int]:
+    """A client for the resolved settings and the project to work on; UsageError when unusable."""
+    from ..client import MixpanelClient
+
+    settings = settings_from(args)
+    problems = [*settings.problems, *settings.missing_credentials()]
+    if settings.project_id is None:
+        problems.append("no project: pass --project or set MIXPANEL_PROJECT_ID")
+    if problems:
+        raise UsageError("; ".join(problems))
+    try:
+        client = MixpanelClient(
+            settings.service_account or "",
+            settings.secret or "",
+            region=settings.region,
+            base_url=settings.base_url,
+            retry=settings.retry_policy(),
+        )
+    except ConfigurationError as exc:
+        raise UsageError(str(exc)) from None
+    assert settings.project_id is not None
+    return client, settings.project_id
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, indent=2, sort_keys=True, default=str)
+    sys.stdout.write("\n")

@@ -1,0 +1,185 @@
+"""`list`, `show` and `history`: look at what exists."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+from ..models import Connector, ImportRun
+from .common import EXIT_API_ERROR, EXIT_OK, add_settings_flags, client_and_project, print_json
+from .output import fields, is_terminal, table
+
+FINISHED = ("success", "failed")
+
+
+def add_parsers(subparsers: Any) -> None:
+    listing = subparsers.add_parser("list", help="list a project's connectors")
+    add_settings_flags(listing)
+    listing.set_defaults(run=run_list)
+
+    show = subparsers.add_parser("show", help="show one connector in full")
+    show.add_argument("connector_id")
+    add_settings_flags(show)
+    show.set_defaults(run=run_show)
+
+    history = subparsers.add_parser("history", help="a connector's import runs")
+    history.add_argument("connector_id")
+    history.add_argument("--watch", action="store_true", help="follow the latest run until it ends")
+    history.add_argument(
+        "--interval", type=float, default=1.0, help="seconds between polls with --watch"
+    )
+    add_settings_flags(history)
+    history.set_defaults(run=run_history)
+
+
+def _where(connector: Connector) -> str:
+    props = connector.connector_properties
+    bucket = props.get("s3_bucket") or props.get("gcs_bucket") or "?"
+    scheme = "s3" if "s3_bucket" in props else "gs"
+    return f"{scheme}://{bucket}/{props.get('s3_prefix') or props.get('gcs_prefix') or ''}"
+
+
+def _created(connector: Connector) -> str:
+    return connector.created_at.isoformat(timespec="seconds") if connector.created_at else ""
+
+
+def run_list(args: argparse.Namespace) -> int:
+    client, project = client_and_project(args)
+    connectors = list(client.list_connectors(project))
+    if args.json:
+        print_json([c.model_dump(mode="json") for c in connectors])
+        return EXIT_OK
+    rows = [
+        [
+            c.connector_id, c.connector_type, _where(c),
+            str(c.category_properties.get("data_format", "")),
+            str(c.category_properties.get("compression") or "none"),
+            c.status or "", _created(c), c.label,
+        ]
+        for c in connectors
+    ]  # fmt: skip
+    headers = [
+        "id",
+        "type",
+        "bucket/prefix",
+        "data format",
+        "compression",
+        "status",
+        "created at",
+        "label",
+    ]
+    table(headers, rows, title=f"{len(rows)} connectors in project {project}")
+    return EXIT_OK
+
+
+def run_show(args: argparse.Namespace) -> int:
+    client, project = client_and_project(args)
+    connector = client.get_connector(project, args.connector_id)
+    if args.json:
+        print_json(connector.model_dump(mode="json"))
+        return EXIT_OK
+    pairs = [
+        ("id", connector.connector_id),
+        ("type", connector.connector_type),
+        ("label", connector.label),
+        ("status", connector.status or ""),
+        ("failure message", connector.failure_message or ""),
+        ("created at", _created(connector)),
+        ("created by", connector.created_by or ""),
+        ("location", _where(connector)),
+    ]
+    pairs += [(f"  {k}", str(v)) for k, v in sorted(connector.connector_properties.items())]
+    pairs += [(f"  {k}", str(v)) for k, v in sorted(connector.category_properties.items())]
+    pairs += [(k, str(v)) for k, v in sorted((connector.model_extra or {}).items())]
+    fields(pairs)
+    return EXIT_OK
+
+
+def _run_row(run: ImportRun) -> list[str]:
+    progress = "" if run.progress is None else f"{run.progress:.0%}"
+    counts = f"{run.num_events_imported or 0}/{run.num_events_processed or 0}"
+    error = "" if run.error is None else f"{run.error.message} [{run.error.code}]"
+    return [
+        run.id or "", run.status or "", progress, counts, str(run.num_events_dropped or 0),
+        str(run.num_files_imported or 0), str(run.size_imported or 0), error,
+    ]  # fmt: skip
+
+
+def run_history(args: argparse.Namespace) -> int:
+    client, project = client_and_project(args)
+    if args.watch:
+        return _watch(args, client, project)
+    runs = client.connector_history(project, args.connector_id)
+    if args.json:
+        print_json([r.model_dump(mode="json") for r in runs])
+        return EXIT_OK
+    headers = [
+        "run",
+        "status",
+        "progress",
+        "imported/processed",
+        "dropped",
+        "files",
+        "bytes",
+        "error",
+    ]
+    table(headers, [_run_row(r) for r in runs], title=f"import runs of {args.connector_id}")
+    return EXIT_OK
+
+
+def _watch(args: argparse.Namespace, client: Any, project: int) -> int:
+    """Follow the latest run with a progress bar (plain status lines when not a terminal)."""
+    progress_bar = None
+    task = None
+    if is_terminal() and not args.json:
+        from rich.progress import Progress
+
+        progress_bar = Progress()
+        progress_bar.start()
+        task = progress_bar.add_task("import", total=1.0)
+    last = None
+    try:
+        while True:
+            runs = client.connector_history(project, args.connector_id)
+            run = runs[-1] if runs else None
+            if run is not None:
+                if progress_bar is not None and task is not None:
+                    progress_bar.update(
+                        task, completed=run.progress or 0.0, description=run.status or ""
+                    )
+                elif not args.json and (run.status, run.progress) != last:
+                    print(
+                        f"{run.status} {0 if run.progress is None else run.progress:.0%}",
+                        flush=True,
+                    )
+                last = (run.status, run.progress)
+                if run.status in FINISHED:
+                    break
+            time.sleep(args.interval)
+    finally:
+        if progress_bar is not None:
+            progress_bar.stop()
+    assert run is not None
+    if args.json:
+        print_json(run.model_dump(mode="json"))
+    else:
+        headers = [
+            "run",
+            "status",
+            "progress",
+            "imported/processed",
+            "dropped",
+            "files",
+            "bytes",
+            "error",
+        ]
+        table(headers, [_run_row(run)])
+    if run.status == "failed":
+        print(
+            f"error: the import failed: {run.error.message if run.error else 'no reason given'}",
+            file=sys.stderr,
+        )
+        return EXIT_API_ERROR
+    return EXIT_OK

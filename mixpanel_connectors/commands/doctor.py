@@ -1,0 +1,115 @@
+"""`doctor`: check settings, credentials and the project before a deploy, and say what to fix."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ..config import source_names
+from ..errors import (
+    AuthenticationError,
+    ConfigurationError,
+    MixpanelError,
+    NotFoundError,
+    PermissionDeniedError,
+    TransportError,
+)
+from ..models import REGION_BASE_URLS
+from .common import EXIT_API_ERROR, EXIT_OK, add_settings_flags, print_json, settings_from
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "doctor", help="check settings, credentials and project access, and say what to fix"
+    )
+    add_settings_flags(parser)
+    parser.set_defaults(run=run)
+
+
+def _checks(args: argparse.Namespace) -> list[Check]:
+    from ..client import MixpanelClient
+
+    settings = settings_from(args)
+    checks = [
+        Check("settings", not settings.problems, "; ".join(settings.problems) or "all readable",
+              "correct the values named above"),
+    ]  # fmt: skip
+    missing = settings.missing_credentials()
+    who = f"service account {settings.service_account}"
+    checks.append(
+        Check("credentials", not missing, "; ".join(missing) or who,
+              "set the service account and its secret")
+    )  # fmt: skip
+    project = settings.project_id
+    checks.append(
+        Check("project", project is not None, f"project {project}" if project else "no project id",
+              f"pass --project or set {source_names('project_id')}")
+    )  # fmt: skip
+    base = settings.base_url or REGION_BASE_URLS[settings.region]
+    if missing or project is None:
+        return checks
+    try:
+        client = MixpanelClient(
+            settings.service_account or "", settings.secret or "", region=settings.region,
+            base_url=settings.base_url, retry=settings.retry_policy(),
+        )  # fmt: skip
+    except ConfigurationError as exc:
+        checks.append(Check("base URL", False, str(exc), "use an https URL"))
+        return checks
+    checks.append(Check("base URL", True, f"{client.base_url} (region {settings.region})"))
+    try:
+        count = sum(1 for _ in client.list_connectors(project))
+    except TransportError as exc:
+        checks.append(
+            Check("reachable", False, str(exc), f"check the network and that {base} is right")
+        )
+    except AuthenticationError as exc:
+        checks.append(
+            Check("credentials accepted", False, str(exc), "check the username and secret")
+        )
+    except PermissionDeniedError as exc:
+        checks.append(
+            Check("project access", False, str(exc),
+                  f"give {settings.service_account} a role in project {project}")
+        )  # fmt: skip
+    except NotFoundError as exc:
+        checks.append(
+            Check("project found", False, str(exc),
+                  "check the project id, and the region: EU and India projects live on "
+                  "eu.mixpanel.com and in.mixpanel.com")
+        )  # fmt: skip
+    except MixpanelError as exc:
+        checks.append(Check("API", False, str(exc), "retry later"))
+    else:
+        checks.append(
+            Check("API", True, f"credentials accepted; project {project} has {count} connectors")
+        )
+    return checks
+
+
+def run(args: argparse.Namespace) -> int:
+    checks = _checks(args)
+    healthy = all(check.ok for check in checks)
+    if args.json:
+        print_json({"ok": healthy, "checks": [asdict(c) for c in checks]})
+    else:
+        for check in checks:
+            mark = "ok  " if check.ok else "FAIL"
+            print(f"[{mark}] {check.name}: {check.detail}")
+            if not check.ok and check.fix:
+                print(f"       fix: {check.fix}")
+        print(
+            "All checks passed."
+            if healthy
+            else "Some checks failed; fix them and run doctor again."
+        )
+    return EXIT_OK if healthy else EXIT_API_ERROR

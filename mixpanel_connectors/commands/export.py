@@ -1,0 +1,109 @@
+"""`export`: write a Pulumi program that adopts every existing connector of a project."""
+
+from __future__ import annotations
+
+import argparse
+import keyword
+import re
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..models import Connector
+from .common import EXIT_OK, add_settings_flags, client_and_project
+
+ARGS_CLASS = {"s3Import": "S3ConnectorPropertiesArgs", "gcsImport": "GcsConnectorPropertiesArgs"}
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        help="write a Pulumi program that adopts every existing connector",
+        description="Write a Pulumi Python program that declares every connector of the project "
+        "with the typed Args classes and existing_connector_id, so that `pulumi up` adopts them "
+        "instead of creating duplicates.",
+    )
+    parser.add_argument("--output", "-o", help="file to write (default: standard output)")
+    add_settings_flags(parser)
+    parser.set_defaults(run=run)
+
+
+def _identifier(text: str, taken: set[str]) -> str:
+    name = re.sub(r"[^0-9a-zA-Z]+", "_", text).strip("_").lower() or "connector"
+    if name[0].isdigit() or keyword.iskeyword(name):
+        name = f"connector_{name}"
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name}_{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _kwargs(values: dict[str, Any], indent: str) -> str:
+    return "".join(
+        f"{indent}{key}={value!r},\n" for key, value in values.items() if value is not None
+    )
+
+
+def _declaration(variable: str, connector: Connector, project: int) -> str:
+    props = {k: v for k, v in connector.connector_properties.items() if v is not None}
+    category = {k: v for k, v in connector.category_properties.items() if v is not None}
+    return (
+        f"{variable} = Connector(\n"
+        f"    {variable.replace('_', '-')!r},\n"
+        f"    connector_type={connector.connector_type!r},\n"
+        f"    connector_properties={ARGS_CLASS[connector.connector_type]}(\n"
+        f"{_kwargs(props, ' ' * 8)}"
+        f"    ),\n"
+        f"    category_properties=CategoryPropertiesArgs(\n"
+        f"{_kwargs(category, ' ' * 8)}"
+        f"    ),\n"
+        f"{_kwargs({'label': connector.label or None}, ' ' * 4)}"
+        f"    project_id={project},\n"
+        f"    existing_connector_id={connector.connector_id!r},\n"
+        f")\n"
+        f"pulumi.export({variable + '_connector_id'!r}, {variable}.connector_id)\n"
+    )
+
+
+def render_program(connectors: list[Connector], project: int) -> str:
+    """The Python source of a program that adopts these connectors."""
+    taken: set[str] = {"pulumi", "connector"}
+    blocks, skipped = [], []
+    for connector in connectors:
+        if connector.connector_type not in ARGS_CLASS:
+            kind = connector.connector_type
+            skipped.append(f"# skipped {connector.connector_id}: type {kind!r} is not supported\n")
+            continue
+        variable = _identifier(
+            connector.label or f"{connector.connector_type}_{connector.connector_id[:8]}", taken
+        )
+        blocks.append(_declaration(variable, connector, project))
+    stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    header = (
+        f'"""Connectors of Mixpanel project {project}, exported by `mixpanel-connectors export` '
+        f"at {stamp}.\n\n"
+        "`pulumi up` adopts each one (existing_connector_id) instead of creating a duplicate;\n"
+        "afterwards, removing existing_connector_id changes nothing.\n"
+        '"""\n\n'
+        "import pulumi\n\n"
+        "from mixpanel_connectors import (\n"
+        "    CategoryPropertiesArgs,\n"
+        "    Connector,\n"
+        "    GcsConnectorPropertiesArgs,\n"
+        "    S3ConnectorPropertiesArgs,\n"
+        ")\n\n"
+    )
+    return header + "".join(skipped) + ("\n" if skipped else "") + "\n".join(blocks)
+
+
+def run(args: argparse.Namespace) -> int:
+    client, project = client_and_project(args)
+    source = render_program(list(client.list_connectors(project)), project)
+    if args.output:
+        Path(args.output).write_text(source)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(source)
+    return EXIT_OK
