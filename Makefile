@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV_SET := '.[dev,aws,gcp]'
 
-.PHONY: demo test lint typecheck pytest venv clean
+.PHONY: demo test bench venv clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: $(PY)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy mixpanel_connectors
 	$(VENV)/bin/pytest
+
+bench: $(PY)
+	$(call install,-e '.[bench]')
+	$(PY) -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -49,6 +49,11 @@ class Claims:
             self._ids.add(connector_id)
             return True
 
+    def release(self, connector_id: str) -> None:
+        """Forget an id once its connector is deleted."""
+        with self._lock:
+            self._ids.discard(connector_id)
+
     def __contains__(self, connector_id: object) -> bool:
         with self._lock:
             return connector_id in self._ids

@@ -348,7 +348,9 @@ def _epoch_or_iso(value: object) -> object:
 
 
 class _Response(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    # Built on first use: preview (check and diff) never parses a response, so the provider
+    # host does not pay for these schemas at start.
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
 
 class Connector(_Response):

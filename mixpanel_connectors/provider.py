@@ -228,12 +228,13 @@ class ConnectorProvider(ResourceProvider):
                 project, connector_id
             )
         except NotFoundError:
-            return
+            pass
         except MixpanelError as exc:
             raise ConnectorError(
                 f"deleting connector {connector_id} in project {project} failed: {exc}. It still "
                 "exists; run the operation again once the cause is fixed."
             ) from None
+        self._claims.release(connector_id)
 
 
 def _differences(live: dict[str, Any], declared: dict[str, Any]) -> list[str]:

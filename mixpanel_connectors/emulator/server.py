@@ -18,6 +18,10 @@ __all__ = ["Emulator"]
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # One buffered write per answer, sent at once: headers and body in separate small writes
+    # meet Nagle's algorithm and delayed ACKs, and every request would stall for ~40 ms.
+    wbufsize = -1
+    disable_nagle_algorithm = True
     server: _Server
 
     def _serve(self) -> None:

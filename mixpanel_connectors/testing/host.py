@@ -144,6 +144,11 @@ class ProviderHost:
         self._stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
 
     @property
+    def pid(self) -> int:
+        """The host process's id (to measure its memory, or to kill it)."""
+        return self._process.pid
+
+    @property
     def stderr(self) -> str:
         """Everything the host wrote to stderr so far."""
         return Path(self._stderr.name).read_text(errors="replace")
