@@ -127,7 +127,7 @@ def normalize_inputs(
         problems.extend(wait_problems)
     unknown_keys = set(inputs) - {*REPLACING_FIELDS, *IN_PLACE_FIELDS}
     problems.extend((key, f"unknown property {key!r}") for key in sorted(unknown_keys))
-    return _mark_unknowns(inputs), problems
+    return mark_unknowns(inputs), problems
 
 
 def _wait_for_import(value: Any) -> tuple[Any, list[tuple[str, str]]]:
@@ -151,14 +151,14 @@ def _wait_for_import(value: Any) -> tuple[Any, list[tuple[str, str]]]:
     return {**value, "timeout_seconds": timeout}, problems
 
 
-def _mark_unknowns(value: Any) -> Any:
-    """Unknown objects as the wire's sentinel, so the engine still sees them as unknown."""
+def mark_unknowns(value: Any) -> Any:
+    """Unknown objects, anywhere in the value, as the wire's sentinel string."""
     if is_unknown(value):
         return UNKNOWN_SENTINEL
     if isinstance(value, dict):
-        return {k: _mark_unknowns(v) for k, v in value.items()}
+        return {k: mark_unknowns(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_mark_unknowns(v) for v in value]
+        return [mark_unknowns(v) for v in value]
     return value
 
 

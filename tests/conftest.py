@@ -22,6 +22,17 @@ SECRET = "demo-secret"
 FAST_RETRY = RetryPolicy(max_retries=4, backoff_base=0.01, backoff_max=0.05, deadline_seconds=30)
 
 
+def stack_config(url: str, **extra: str) -> dict[str, str]:
+    """Stack config as the engine passes it to the provider: namespaced keys, secret decrypted."""
+    return {
+        "mixpanel:serviceAccount": "demo",
+        "mixpanel:serviceAccountSecret": SECRET,
+        "mixpanel:projectId": str(PROJECT),
+        "mixpanel:baseUrl": url,
+        **extra,
+    }
+
+
 def s3_spec(**overrides: Any) -> dict[str, Any]:
     spec: dict[str, Any] = {
         "connector_type": "s3Import",

@@ -12,6 +12,16 @@ from .common import EXIT_API_ERROR, EXIT_OK, add_settings_flags, client_and_proj
 from .output import fields, is_terminal, table
 
 FINISHED = ("success", "failed")
+RUN_HEADERS = [
+    "run",
+    "status",
+    "progress",
+    "imported/processed",
+    "dropped",
+    "files",
+    "bytes",
+    "error",
+]
 
 
 def add_parsers(subparsers: Any) -> None:

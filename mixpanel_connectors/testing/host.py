@@ -20,13 +20,14 @@ from typing import Any
 import grpc
 from google.protobuf import struct_pb2
 from pulumi.dynamic.dynamic import ResourceProvider, serialize_provider
-from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
+from ..properties import UNKNOWN_SENTINEL, contains_unknown, mark_unknowns
+
 __all__ = ["UNKNOWN", "CheckFailed", "ProviderCallError", "ProviderHost", "resource_urn"]
 
-UNKNOWN = rpc.UNKNOWN
+UNKNOWN = UNKNOWN_SENTINEL
 """Put this value into news to stand for an output that is not known yet (preview only)."""
 PROVIDER_KEY = "__provider"
 
@@ -68,16 +69,6 @@ class DiffOutcome:
     delete_before_replace: bool = False
 
 
-def _contains_unknown(value: Any) -> bool:
-    if value == UNKNOWN:
-        return True
-    if isinstance(value, dict):
-        return any(_contains_unknown(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_contains_unknown(v) for v in value)
-    return False
-
-
 def _struct(props: dict[str, Any]) -> struct_pb2.Struct:
     """Serialize with a private event loop, leaving the calling thread's own loop alone."""
     loop = asyncio.new_event_loop()
@@ -87,20 +78,10 @@ def _struct(props: dict[str, Any]) -> struct_pb2.Struct:
         loop.close()
 
 
-def _sentinel(value: Any) -> Any:
-    if isinstance(value, Unknown):
-        return UNKNOWN
-    if isinstance(value, dict):
-        return {k: _sentinel(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_sentinel(v) for v in value]
-    return value
-
-
 def _plain(struct: struct_pb2.Struct) -> dict[str, Any]:
     """Properties as the engine would hold them, with unknowns as the UNKNOWN sentinel."""
     props = rpc.deserialize_properties(struct, keep_unknowns=True)
-    return {k: _sentinel(v) for k, v in props.items() if k != PROVIDER_KEY}
+    return {k: mark_unknowns(v) for k, v in props.items() if k != PROVIDER_KEY}
 
 
 class ProviderHost:
@@ -163,7 +144,7 @@ class ProviderHost:
             raise ProviderCallError(method, exc.code(), exc.details() or "") from None
 
     def _news(self, props: dict[str, Any], preview: bool) -> dict[str, Any]:
-        if not preview and _contains_unknown(props):
+        if not preview and contains_unknown(props):
             raise ValueError("unknown values reach the provider only during preview")
         return {**props, PROVIDER_KEY: self.blob}
 

@@ -22,15 +22,15 @@ from typing import Any
 import pulumi
 import pulumi.runtime
 import yaml
-from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.settings import SETTINGS, set_root_resource
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from ..properties import mark_unknowns
 from .engine import Engine, ResourceState
-from .host import UNKNOWN, CheckFailed, ProviderCallError, ProviderHost
+from .host import CheckFailed, ProviderCallError, ProviderHost
 
 __all__ = ["BANNER", "CONNECTOR_TYPE", "OfflineRunner", "PlannedResource", "RunFailed", "RunResult"]
 
@@ -82,16 +82,6 @@ class RunResult:
         return next(r for r in self.resources if r.name == name)
 
 
-def _sentinels(value: Any) -> Any:
-    if isinstance(value, Unknown):
-        return UNKNOWN
-    if isinstance(value, dict):
-        return {k: _sentinels(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_sentinels(v) for v in value]
-    return value
-
-
 def _mocked_outputs(type_: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     """Plausible computed outputs for the cloud resources the examples and components use."""
     outs = dict(inputs)
@@ -121,7 +111,7 @@ class _Monitor(MockMonitor):
         self.dependencies[key] = list(request.dependencies)
         if request.type == CONNECTOR_TYPE:
             raw = rpc.deserialize_properties(request.object, keep_unknowns=True)
-            self.raw_inputs[key] = _sentinels(raw)
+            self.raw_inputs[key] = mark_unknowns(raw)
         return super().RegisterResource(request)  # type: ignore[no-untyped-call]
 
 
@@ -309,7 +299,7 @@ class OfflineRunner:
             exports = getattr(stack, "outputs", {}) or {}
             for key, value in exports.items():
                 resolved = _sync_await(pulumi.Output.from_input(value).future(with_unknowns=True))
-                self._result.stack_outputs[key] = _sentinels(resolved)
+                self._result.stack_outputs[key] = mark_unknowns(resolved)
 
 
 def _describe(error: BaseException) -> str:

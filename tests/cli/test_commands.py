@@ -17,8 +17,7 @@ from mixpanel_connectors import ConnectorProvider, MixpanelClient
 from mixpanel_connectors.emulator import Access, Emulator
 from mixpanel_connectors.testing import ProviderHost
 from mixpanel_connectors.testing.runner import OfflineRunner
-from tests.conftest import FAST_RETRY, PROJECT, SECRET, gcs_spec, s3_spec
-from tests.provider.conftest import stack_config
+from tests.conftest import FAST_RETRY, PROJECT, SECRET, gcs_spec, s3_spec, stack_config
 
 ROOT = Path(__file__).resolve().parents[2]
 

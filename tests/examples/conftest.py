@@ -9,19 +9,14 @@ import pytest
 from mixpanel_connectors import ConnectorProvider
 from mixpanel_connectors.emulator import Emulator
 from mixpanel_connectors.testing import ProviderHost
-from tests.conftest import PROJECT, SECRET
+from tests.conftest import stack_config
 
 GCS_SERVICE_ACCOUNT = "export-123@mixpanel-prod.iam.gserviceaccount.com"
 
 
-def stack_config(url: str) -> dict[str, str]:
-    return {
-        "mixpanel:serviceAccount": "demo",
-        "mixpanel:serviceAccountSecret": SECRET,
-        "mixpanel:projectId": str(PROJECT),
-        "mixpanel:baseUrl": url,
-        "mixpanel-gcp-gcs:mixpanelServiceAccount": GCS_SERVICE_ACCOUNT,
-    }
+def example_config(url: str) -> dict[str, str]:
+    """The stack config of every example, gcp-gcs's own key included."""
+    return stack_config(url, **{"mixpanel-gcp-gcs:mixpanelServiceAccount": GCS_SERVICE_ACCOUNT})
 
 
 @pytest.fixture(scope="module")
@@ -33,5 +28,5 @@ def api() -> Iterator[Emulator]:
 @pytest.fixture(scope="module")
 def host(api: Emulator) -> Iterator[ProviderHost]:
     with ProviderHost(ConnectorProvider()) as h:
-        h.configure(stack_config(api.url))
+        h.configure(example_config(api.url))
         yield h

@@ -18,7 +18,7 @@ from mixpanel_connectors.gcp import GcsImport
 from mixpanel_connectors.testing import ProviderHost
 from mixpanel_connectors.testing.runner import OfflineRunner, RunFailed
 from tests.conftest import PROJECT, SECRET
-from tests.examples.conftest import stack_config
+from tests.examples.conftest import example_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,7 +108,7 @@ def test_bad_input_known_only_as_an_output_fails_the_preview(
         "         prefix=pulumi.Output.from_input('/events/'))\n"
     )
     with pytest.raises(RunFailed, match="S3Import 'events': prefix '/events/' must not start"):
-        OfflineRunner(tmp_path, host, config=stack_config(api.url)).preview()
+        OfflineRunner(tmp_path, host, config=example_config(api.url)).preview()
     assert api.app.requests() == []
 
 

@@ -13,7 +13,7 @@ from mixpanel_connectors.emulator import Emulator
 from mixpanel_connectors.testing import ProviderHost
 from mixpanel_connectors.testing.runner import OfflineRunner, RunResult
 from tests.conftest import PROJECT
-from tests.examples.conftest import GCS_SERVICE_ACCOUNT, stack_config
+from tests.examples.conftest import GCS_SERVICE_ACCOUNT, example_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,7 +26,7 @@ def live(api: Emulator) -> list[dict[str, Any]]:
 def runner(example: str, host: ProviderHost, api: Emulator, tmp_path: Path) -> OfflineRunner:
     api.app.reset()
     return OfflineRunner(
-        ROOT / example, host, state_file=tmp_path / "state.json", config=stack_config(api.url)
+        ROOT / example, host, state_file=tmp_path / "state.json", config=example_config(api.url)
     )
 
 
@@ -56,7 +56,7 @@ def test_quickstart_previews_without_api_calls_then_deploys_two_connectors(
     assert done.stack_outputs["people_created_at"].startswith("20")
 
     again = OfflineRunner(
-        ROOT, host, state_file=tmp_path / "state.json", config=stack_config(api.url)
+        ROOT, host, state_file=tmp_path / "state.json", config=example_config(api.url)
     )
     assert {r.op for r in again.up().connectors()} == {"same"}
     assert {r.op for r in again.destroy().resources} == {"delete"}
@@ -67,7 +67,7 @@ def test_root_project_runs_the_quickstart(
     host: ProviderHost, api: Emulator, tmp_path: Path
 ) -> None:
     api.app.reset()
-    run = OfflineRunner(ROOT, host, config=stack_config(api.url))
+    run = OfflineRunner(ROOT, host, config=example_config(api.url))
     assert run.main == ROOT / "examples" / "quickstart" / "__main__.py"
     assert run.project == "mixpanel-connectors-quickstart"
 

@@ -9,17 +9,7 @@ import pytest
 from mixpanel_connectors import ConnectorProvider
 from mixpanel_connectors.emulator import Emulator
 from mixpanel_connectors.testing import Engine, ProviderHost
-from tests.conftest import PROJECT, SECRET
-
-
-def stack_config(url: str) -> dict[str, str]:
-    return {
-        "mixpanel:serviceAccount": "demo",
-        "mixpanel:serviceAccountSecret": SECRET,
-        "mixpanel:projectId": str(PROJECT),
-        "mixpanel:baseUrl": url,
-        "mixpanel:maxRetries": "2",
-    }
+from tests.conftest import stack_config
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +21,7 @@ def api() -> Iterator[Emulator]:
 @pytest.fixture(scope="module")
 def host(api: Emulator) -> Iterator[ProviderHost]:
     with ProviderHost(ConnectorProvider(), env={"MIXPANEL_SERVICE_ACCOUNT_SECRET": ""}) as h:
-        h.configure(stack_config(api.url))
+        h.configure(stack_config(api.url, **{"mixpanel:maxRetries": "2"}))
         yield h
 
 

@@ -14,8 +14,7 @@ from mixpanel_connectors import ConnectorProvider
 from mixpanel_connectors.emulator import Emulator
 from mixpanel_connectors.testing import Engine, ProviderHost
 from mixpanel_connectors.testing.runner import OfflineRunner, RunFailed
-from tests.conftest import s3_spec
-from tests.provider.conftest import stack_config
+from tests.conftest import s3_spec, stack_config
 
 EVENTS = [
     {"event": "Signed Up", "properties": {"time": 1, "distinct_id": f"u{i}"}} for i in range(3)

@@ -19,7 +19,7 @@ import requests
 from mixpanel_connectors import ConnectorProvider
 from mixpanel_connectors.emulator import Emulator
 from mixpanel_connectors.testing import Engine, ProviderHost
-from tests.conftest import PROJECT, SECRET, s3_spec
+from tests.conftest import PROJECT, SECRET, s3_spec, stack_config
 
 N = 100
 FAULTS = {
@@ -32,14 +32,7 @@ FAULTS = {
 
 
 def config(url: str) -> dict[str, str]:
-    return {
-        "mixpanel:serviceAccount": "demo",
-        "mixpanel:serviceAccountSecret": SECRET,
-        "mixpanel:projectId": str(PROJECT),
-        "mixpanel:baseUrl": url,
-        "mixpanel:maxRetries": "12",
-        "mixpanel:timeoutSeconds": "120",
-    }
+    return stack_config(url, **{"mixpanel:maxRetries": "12", "mixpanel:timeoutSeconds": "120"})
 
 
 def inputs(i: int) -> dict[str, Any]:
