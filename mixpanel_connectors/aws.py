@@ -66,7 +66,8 @@ def read_policy(bucket: str, prefix: str = "", kms_key_arn: str | None = None) -
 
 def _bucket_name(bucket: pulumi.Input[str] | aws.s3.Bucket | aws.s3.BucketV2) -> pulumi.Input[str]:
     if isinstance(bucket, (aws.s3.Bucket, aws.s3.BucketV2)):
-        return bucket.bucket
+        name: pulumi.Output[str] = bucket.bucket
+        return name
     return bucket
 
 
