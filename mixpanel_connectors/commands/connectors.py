@@ -125,17 +125,7 @@ def run_history(args: argparse.Namespace) -> int:
     if args.json:
         print_json([r.model_dump(mode="json") for r in runs])
         return EXIT_OK
-    headers = [
-        "run",
-        "status",
-        "progress",
-        "imported/processed",
-        "dropped",
-        "files",
-        "bytes",
-        "error",
-    ]
-    table(headers, [_run_row(r) for r in runs], title=f"import runs of {args.connector_id}")
+    table(RUN_HEADERS, [_run_row(r) for r in runs], title=f"import runs of {args.connector_id}")
     return EXIT_OK
 
 
@@ -175,17 +165,7 @@ def _watch(args: argparse.Namespace, client: Any, project: int) -> int:
     if args.json:
         print_json(run.model_dump(mode="json"))
     else:
-        headers = [
-            "run",
-            "status",
-            "progress",
-            "imported/processed",
-            "dropped",
-            "files",
-            "bytes",
-            "error",
-        ]
-        table(headers, [_run_row(run)])
+        table(RUN_HEADERS, [_run_row(run)])
     if run.status == "failed":
         print(
             f"error: the import failed: {run.error.message if run.error else 'no reason given'}",
