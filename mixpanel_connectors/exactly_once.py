@@ -101,13 +101,14 @@ def create_exactly_once(
     attempts: list[str] = []
     while True:
         attempt = len(attempts) + 1
+        attempt_started = time.time()
         try:
             connector = client.create_connector(project, spec)
         except AmbiguousCreateError as exc:
             since = exc.started_at - clock_skew_seconds
             cause = str(exc.cause).split(": ", 1)[-1]
         except InvalidResponseError as exc:
-            since = time.time() - clock_skew_seconds - 60
+            since = attempt_started - clock_skew_seconds
             found = _list_or_fail(client, project, spec, since, claims, attempts, str(exc))
             if len(found) != 1:
                 ids = ", ".join(c.connector_id for c in found) or "none"

@@ -125,8 +125,7 @@ class ConnectorProvider(ResourceProvider):
             changed.append("wait_for_import")  # the first import failed: make a fresh connector
         if changed:
             return DiffResult(changes=True, replaces=changed, delete_before_replace=True)
-        in_place = [k for k in IN_PLACE_FIELDS if k != "existing_connector_id"]
-        if any(olds.get(k) != news.get(k) for k in in_place):
+        if olds.get("wait_for_import") != news.get("wait_for_import"):
             return DiffResult(changes=True, replaces=[])
         return DiffResult(changes=False)
 

@@ -101,7 +101,7 @@ def test_missing_credentials_name_the_config_keys_and_variables() -> None:
     assert "MIXPANEL_SERVICE_ACCOUNT_SECRET" in reasons[1]
 
 
-def test_bad_settings_are_reported_without_the_secret() -> None:
+def test_unusable_settings_are_reported_by_config_key() -> None:
     settings = Settings.resolve({"mixpanel:projectId": "abc", "mixpanel:region": "mars"}, {})
     assert len(settings.problems) == 2
     assert "mixpanel:projectId = 'abc'" in settings.problems[0]
