@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import os
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -108,6 +109,27 @@ def _unwrap(body: Any) -> Any:
     return body
 
 
+def _session_for(base_url: str) -> requests.Session:
+    """A session that reads the proxy and CA-bundle variables once, for `base_url`.
+
+    With `trust_env` on, requests scans the whole environment on every request (twice, for
+    proxies and no_proxy); the client only ever talks to one host, so it settles them here.
+    No .netrc lookup is lost: every request carries the service account.
+    """
+    session = requests.Session()
+    settings = session.merge_environment_settings(base_url, {}, None, None, None)
+    verify = settings["verify"]
+    if isinstance(verify, str) and not os.path.exists(verify):
+        raise ConfigurationError(
+            f"the CA bundle {verify!r} named by REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE does not "
+            "exist; point the variable at a PEM file or directory, or unset it"
+        )
+    session.trust_env = False
+    session.proxies.update(settings["proxies"])
+    session.verify = verify
+    return session
+
+
 class MixpanelClient:
     """A thread-safe client of the Cloud Import connectors API.
 
@@ -145,7 +167,7 @@ class MixpanelClient:
         self.retry = retry or RetryPolicy()
         self._auth = HTTPBasicAuth(username, secret)
         self._owns_session = session is None
-        self._session = session or requests.Session()
+        self._session = session or _session_for(self.base_url)
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)

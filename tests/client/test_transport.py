@@ -199,3 +199,41 @@ def test_one_client_is_safe_from_eight_threads(client: MixpanelClient) -> None:
     assert errors == []
     assert sorted(c.connector_id for c in client.list_connectors(PROJECT)) == sorted(ids)
     assert len(set(ids)) == 80
+
+
+@pytest.fixture
+def no_proxy_settings(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    return monkeypatch
+
+
+def test_proxy_from_the_environment_carries_the_requests(
+    no_proxy_settings: pytest.MonkeyPatch,
+) -> None:
+    connector = {"connector_id": "c1", "connector_type": "s3Import"}
+    with CannedServer(
+        Canned(200, json.dumps({"status": "ok", "results": connector}).encode())
+    ) as proxy:
+        no_proxy_settings.setenv("HTTP_PROXY", proxy.url)
+        client = MixpanelClient("sa", SECRET, base_url="http://127.0.0.1:9", retry=FAST_RETRY)
+        assert client.get_connector(PROJECT, "c1").connector_id == "c1"
+    assert proxy.seen[0]["path"] == f"http://127.0.0.1:9{COLLECTION}c1"
+
+
+def test_no_proxy_from_the_environment_is_honoured(
+    no_proxy_settings: pytest.MonkeyPatch, emulator: Emulator
+) -> None:
+    no_proxy_settings.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    no_proxy_settings.setenv("NO_PROXY", "127.0.0.1")
+    client = MixpanelClient("demo", "demo-secret", base_url=emulator.url, retry=FAST_RETRY)
+    assert list(client.list_connectors(PROJECT)) == []
+
+
+def test_missing_ca_bundle_named_by_the_environment_is_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/nonexistent/ca.pem")
+    with pytest.raises(ConfigurationError, match=r"'/nonexistent/ca.pem'.*REQUESTS_CA_BUNDLE"):
+        MixpanelClient("sa", SECRET, base_url="https://mixpanel.example")
