@@ -6,6 +6,7 @@ ratios and counts, because absolute times on shared machines are noise.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import statistics
@@ -27,8 +28,9 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from mixpanel_connectors import ConnectorProvider
 from mixpanel_connectors.emulator import Emulator
-from mixpanel_connectors.testing import ProviderHost
-from mixpanel_connectors.testing.host import _struct
+from mixpanel_connectors.testing import ProviderHost, to_struct
+
+from .as_engine import AsEngine
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = 1234567
@@ -99,32 +101,6 @@ class RawHTTP:
         self.session.delete(self.base + connector_id, auth=AUTH, timeout=30).raise_for_status()
 
 
-class ViaProvider:
-    """The same operations as the engine drives them: Check+Create, Read, Delete over gRPC."""
-
-    def __init__(self, host: ProviderHost) -> None:
-        self.host = host
-        self.state: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
-        self._lock = threading.Lock()
-
-    def create(self, i: int) -> str:
-        inputs, failures = self.host.check(f"c{i}", {}, spec(i))
-        assert not failures, failures
-        connector_id, outputs = self.host.create(f"c{i}", inputs)
-        with self._lock:
-            self.state[connector_id] = (inputs, outputs)
-        return connector_id
-
-    def read(self, connector_id: str) -> None:
-        inputs, outputs = self.state[connector_id]
-        found, _, _ = self.host.read("c", connector_id, outputs, inputs)
-        assert found == connector_id
-
-    def delete(self, connector_id: str) -> None:
-        inputs, outputs = self.state.pop(connector_id)
-        self.host.delete("c", connector_id, outputs, inputs)
-
-
 @dataclass
 class Timing:
     """Seconds and API requests for n operations of one kind."""
@@ -138,17 +114,47 @@ class Timing:
         return 1000 * self.seconds / self.n
 
 
-def lifecycle(driver: RawHTTP | ViaProvider, emulator: Emulator, n: int) -> dict[str, Timing]:
-    """Create, read and delete n connectors with WORKERS threads; time and count each phase."""
-    phases: dict[str, Timing] = {}
-    emulator.app.clear_requests()
-    seconds, ids = in_parallel(driver.create, n)
-    phases["create"] = Timing(seconds, count(emulator), n)
-    for name, operation in (("read", driver.read), ("delete", driver.delete)):
+def raw_lifecycle(raw: RawHTTP, emulator: Emulator, n: int) -> dict[str, Timing]:
+    """Create, read and delete n connectors as raw requests on WORKERS threads."""
+    ids: list[str] = []
+
+    def create() -> float:
+        seconds, created = in_parallel(raw.create, n)
+        ids.extend(created)
+        return seconds
+
+    return _phases(emulator, n, {
+        "create": create,
+        "read": lambda: in_parallel(lambda i: raw.read(ids[i]), n)[0],
+        "delete": lambda: in_parallel(lambda i: raw.delete(ids[i]), n)[0],
+    })  # fmt: skip
+
+
+def engine_lifecycle(engine: AsEngine, emulator: Emulator, n: int) -> dict[str, Timing]:
+    """Create, read and delete n connectors through the host, scheduled as the engine does."""
+    ids: list[str] = []
+
+    def create() -> float:
+        seconds, created = engine.create_all([spec(i) for i in range(n)])
+        ids.extend(created)
+        return seconds
+
+    return _phases(emulator, n, {
+        "create": create,
+        "read": lambda: engine.read_all(ids),
+        "delete": lambda: engine.delete_all(ids),
+    })  # fmt: skip
+
+
+def _phases(
+    emulator: Emulator, n: int, phases: dict[str, Callable[[], float]]
+) -> dict[str, Timing]:
+    timings: dict[str, Timing] = {}
+    for name, run in phases.items():
         emulator.app.clear_requests()
-        seconds, _ = in_parallel(lambda i, op=operation: op(ids[i]), n)
-        phases[name] = Timing(seconds, count(emulator), n)
-    return phases
+        seconds = run()
+        timings[name] = Timing(seconds, count(emulator), n)
+    return timings
 
 
 @contextmanager
@@ -157,8 +163,8 @@ def provider_host(url: str, provider: Any = None, **extra: str) -> Iterator[Prov
     with ProviderHost(provider or ConnectorProvider(), env=env, cwd=ROOT) as host:
         host.configure(config(url, **extra))
         # Cold start is measured on its own: warm the host, its HTTP client and the emulator.
-        warm = ViaProvider(host)
-        warm.delete(warm.create(0))
+        warm = AsEngine(host)
+        warm.delete_all(warm.create_all([spec(0)])[1])
         yield host
 
 
@@ -188,16 +194,17 @@ def provider_overhead(
     with Emulator(port=0, page_size=1000) as emulator, ExitStack() as hosts:
         emulator.app.faults.configure({"latency_ms": latency_ms})
         host = hosts.enter_context(provider_host(emulator.url))
-        drivers: list[tuple[str, RawHTTP | ViaProvider]] = [
-            ("raw", RawHTTP(emulator.url)),
-            ("provider", ViaProvider(host)),
+        raw = RawHTTP(emulator.url)
+        drivers: list[tuple[str, Callable[[], dict[str, Timing]]]] = [
+            ("raw", lambda: raw_lifecycle(raw, emulator, n)),
+            ("provider", lambda: engine_lifecycle(AsEngine(host), emulator, n)),
         ]
         if floor:
             bare = hosts.enter_context(provider_host(emulator.url, FloorProvider()))
-            drivers.append(("floor", ViaProvider(bare)))
+            drivers.append(("floor", lambda: engine_lifecycle(AsEngine(bare), emulator, n)))
         for _ in range(rounds):
-            for name, driver in drivers:
-                phases = lifecycle(driver, emulator, n)
+            for name, run in drivers:
+                phases = run()
                 best = getattr(result, name)
                 for op, timing in phases.items():
                     if op not in best or timing.seconds < best[op].seconds:
@@ -211,23 +218,17 @@ def refresh_requests(sizes: list[int]) -> dict[int, dict[str, float]]:
     with Emulator(port=0, page_size=1000) as emulator, provider_host(emulator.url) as host:
         for n in sizes:
             emulator.app.reset()
-            driver = ViaProvider(host)
-            _, ids = in_parallel(driver.create, n)
+            engine = AsEngine(host)
+            _, ids = engine.create_all([spec(i) for i in range(n)])
             emulator.app.clear_requests()
-            seconds, _ = in_parallel(lambda i, ids=ids, d=driver: d.read(ids[i]), n)
+            seconds = engine.read_all(ids)
             refresh = count(emulator)
             emulator.app.clear_requests()
-            in_parallel(lambda i, ids=ids, d=driver: _preview(host, d, ids[i], i), n)
+            if any(engine.preview_all({id_: spec(i) for i, id_ in enumerate(ids)})):
+                raise AssertionError("the preview of unchanged connectors shows changes")
             out[n] = {"refresh_requests": refresh, "refresh_ms_per_op": 1000 * seconds / n,
                       "preview_requests": count(emulator)}  # fmt: skip
     return out
-
-
-def _preview(host: ProviderHost, driver: ViaProvider, connector_id: str, i: int) -> None:
-    """What preview sends for an existing, unchanged connector: Check, then Diff."""
-    inputs, outputs = driver.state[connector_id]
-    host.check(f"c{i}", inputs, spec(i))
-    host.diff(f"c{i}", connector_id, outputs, inputs, inputs, preview=True)
 
 
 def rss_kib(pid: int) -> int:
@@ -237,22 +238,26 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError("no VmRSS")
 
 
-def scale(checkpoints: list[int]) -> dict[str, Any]:
-    """Memory of the host and time per create+delete as connectors go through it (no latency)."""
+def scale(checkpoints: list[int], batch: int = 100, window: int = 5) -> dict[str, Any]:
+    """Memory of the host and time per create+delete as connectors go through it (no latency).
+
+    Connectors go through in equal batches (created, then deleted), so the host holds the same
+    number of queued calls at every checkpoint and only growth per connector shows. The time at
+    a checkpoint is the median over the last `window` batches.
+    """
     memory: dict[int, int] = {}
     timings: dict[int, float] = {}
+    per_batch: list[float] = []
     with Emulator(port=0, page_size=1000) as emulator, provider_host(emulator.url) as host:
-        driver = ViaProvider(host)
-        done = 0
-        for checkpoint in checkpoints:
-            batch = checkpoint - done
-            started = time.perf_counter()
-            _, ids = in_parallel(lambda i, base=done: driver.create(base + i), batch)
-            in_parallel(lambda i, ids=ids: driver.delete(ids[i]), batch)
-            timings[checkpoint] = 1000 * (time.perf_counter() - started) / batch
-            done = checkpoint
-            memory[checkpoint] = rss_kib(host.pid)
-    return {"rss_kib": memory, "ms_per_create_and_delete": timings}
+        engine = AsEngine(host)
+        for done in range(batch, checkpoints[-1] + 1, batch):
+            created, ids = engine.create_all([spec(done - batch + i) for i in range(batch)])
+            per_batch.append(1000 * (created + engine.delete_all(ids)) / batch)
+            if done in checkpoints:
+                timings[done] = statistics.median(per_batch[-window:])
+                memory[done] = rss_kib(host.pid)
+    return {"rss_kib": memory, "ms_per_create_and_delete": timings, "batch": batch,
+            "window": window}  # fmt: skip
 
 
 def cold_start(runs: int) -> dict[str, Any]:
@@ -262,11 +267,12 @@ def cold_start(runs: int) -> dict[str, Any]:
     providers = {"trivial": TrivialProvider(), "mixpanel_connectors": ConnectorProvider()}
     samples: dict[str, list[float]] = {name: [] for name in providers}
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PULUMI_PROJECT": "bench"}
-    config_struct = _struct({"mixpanel:projectId": str(PROJECT)})
+    # Full credentials, so that the first Check validates everything and passes; it sends nothing.
+    config_struct = to_struct(config("http://127.0.0.1:9"))
     for _ in range(runs):
         for name, provider in providers.items():  # alternate, so drift hits both alike
             blob = serialize_provider(provider)
-            news = _struct({**spec(0), "__provider": blob})
+            news = to_struct({**spec(0), "__provider": blob})
             started = time.perf_counter()
             process = subprocess.Popen(
                 [sys.executable, "-u", "-m", "pulumi.dynamic"],
@@ -277,14 +283,32 @@ def cold_start(runs: int) -> dict[str, Any]:
             with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
                 stub = provider_pb2_grpc.ResourceProviderStub(channel)
                 stub.Configure(provider_pb2.ConfigureRequest(args=config_struct))
-                stub.Check(provider_pb2.CheckRequest(urn="urn:pulumi:b::b::t::c", news=news))
+                checked = stub.Check(
+                    provider_pb2.CheckRequest(urn="urn:pulumi:b::b::t::c", news=news)
+                )
+                if checked.failures:
+                    raise AssertionError(f"{name}: the first Check failed: {checked.failures}")
             samples[name].append(time.perf_counter() - started)
             process.kill()
             process.wait()
             process.stdout.close()
     medians = {name: statistics.median(values) for name, values in samples.items()}
     return {"median_s": medians, "ratio": medians["mixpanel_connectors"] / medians["trivial"],
-            "runs": runs}  # fmt: skip
+            "runs": runs, "without_bytecode": without_bytecode()}  # fmt: skip
+
+
+def without_bytecode() -> list[str]:
+    """Which of the host's heavy imports would be compiled from source at every start."""
+    heavy = ("pulumi", "grpc", "pydantic.main", "mixpanel_connectors.models")
+    return [name for name in heavy if not _fresh_bytecode(name)]
+
+
+def _fresh_bytecode(module: str) -> bool:
+    found = importlib.util.find_spec(module)
+    if found is None or found.origin is None:
+        return False
+    cached = Path(importlib.util.cache_from_source(found.origin))
+    return cached.exists() and cached.stat().st_mtime >= Path(found.origin).stat().st_mtime
 
 
 def state_size() -> dict[str, Any]:
@@ -309,8 +333,7 @@ def under_faults(n: int, fail_rate: float = 0.3) -> dict[str, Any]:
             emulator.app.reset()
             if plan:
                 emulator.app.faults.configure(plan)
-            driver = ViaProvider(host)
-            seconds, ids = in_parallel(driver.create, n)
+            seconds, ids = AsEngine(host).create_all([spec(i) for i in range(n)])
             requests_made = count(emulator)
             injected = sum(1 for r in emulator.app.requests() if r["fault"])
             emulator.app.faults.clear()

@@ -21,7 +21,7 @@ def draw(by_size: dict[int, Any], refresh: dict[int, dict[str, float]], path: Pa
                        alpha=1.0 if who == "provider" else 0.6)  # fmt: skip
     times.set_xscale("log")
     times.set_xlabel("connectors (N)")
-    times.set_ylabel("wall time per operation, ms (4 workers)")
+    times.set_ylabel("wall time / N, ms (4 host workers; raw: 4 threads)")
     times.set_title("Time per operation (emulator latency 20 ms)")
     times.legend(fontsize=7, ncol=3, loc="lower center")
     times.set_ylim(bottom=0)

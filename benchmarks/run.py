@@ -59,7 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         ("refresh", lambda: measure.refresh_requests(sizes)),
         ("state_size", measure.state_size),
         ("cold_start", lambda: measure.cold_start(1 if quick else 10)),
-        ("scale", lambda: measure.scale([5, 10] if quick else [100, 500, 1000])),
+        (
+            "scale",
+            lambda: measure.scale([5, 10], batch=5) if quick else measure.scale([100, 500, 1000]),
+        ),
         ("faults", lambda: measure.under_faults(4 if quick else 200)),
     ]
     for name, step in steps:

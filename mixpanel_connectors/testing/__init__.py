@@ -5,7 +5,7 @@
 """
 
 from .engine import Engine, ResourceState, Step
-from .host import UNKNOWN, CheckFailed, CheckFailure, ProviderCallError, ProviderHost
+from .host import UNKNOWN, CheckFailed, CheckFailure, ProviderCallError, ProviderHost, to_struct
 
 __all__ = [
     "UNKNOWN",
@@ -16,4 +16,5 @@ __all__ = [
     "ProviderHost",
     "ResourceState",
     "Step",
+    "to_struct",
 ]

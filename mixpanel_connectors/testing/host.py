@@ -25,7 +25,14 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from ..properties import UNKNOWN_SENTINEL, contains_unknown, mark_unknowns
 
-__all__ = ["UNKNOWN", "CheckFailed", "ProviderCallError", "ProviderHost", "resource_urn"]
+__all__ = [
+    "UNKNOWN",
+    "CheckFailed",
+    "ProviderCallError",
+    "ProviderHost",
+    "resource_urn",
+    "to_struct",
+]
 
 UNKNOWN = UNKNOWN_SENTINEL
 """Put this value into news to stand for an output that is not known yet (preview only)."""
@@ -69,8 +76,11 @@ class DiffOutcome:
     delete_before_replace: bool = False
 
 
-def _struct(props: dict[str, Any]) -> struct_pb2.Struct:
-    """Serialize with a private event loop, leaving the calling thread's own loop alone."""
+def to_struct(props: dict[str, Any]) -> struct_pb2.Struct:
+    """Properties as the engine sends them, serialized by `pulumi.runtime.rpc`.
+
+    Uses a private event loop, leaving the calling thread's own loop alone.
+    """
     loop = asyncio.new_event_loop()
     try:
         return loop.run_until_complete(rpc.serialize_properties(props, {}))
@@ -130,6 +140,11 @@ class ProviderHost:
         return self._process.pid
 
     @property
+    def stub(self) -> provider_pb2_grpc.ResourceProviderStub:
+        """The gRPC stub, for callers that build their own requests (the benchmarks do)."""
+        return self._stub
+
+    @property
     def stderr(self) -> str:
         """Everything the host wrote to stderr so far."""
         return Path(self._stderr.name).read_text(errors="replace")
@@ -153,7 +168,7 @@ class ProviderHost:
     def configure(self, config: dict[str, str]) -> None:
         """Send the whole stack config with namespaced keys (`mixpanel:projectId`), decrypted."""
         request = provider_pb2.ConfigureRequest(
-            variables=config, args=_struct(dict(config)), acceptSecrets=True, acceptResources=True
+            variables=config, args=to_struct(dict(config)), acceptSecrets=True, acceptResources=True
         )
         self._call("Configure", request)
 
@@ -164,8 +179,8 @@ class ProviderHost:
             urn=self.urn(name),
             name=name,
             type=self.type_token,
-            olds=_struct({**olds, PROVIDER_KEY: self.blob} if olds else {}),
-            news=_struct(self._news(news, preview)),
+            olds=to_struct({**olds, PROVIDER_KEY: self.blob} if olds else {}),
+            news=to_struct(self._news(news, preview)),
         )
         response = self._call("Check", request)
         failures = [CheckFailure(f.property, f.reason) for f in response.failures]
@@ -187,9 +202,9 @@ class ProviderHost:
             urn=self.urn(name),
             name=name,
             type=self.type_token,
-            olds=_struct({**olds, PROVIDER_KEY: self.blob}),
-            news=_struct(self._news(news, preview)),
-            old_inputs=_struct({**old_inputs, PROVIDER_KEY: self.blob}),
+            olds=to_struct({**olds, PROVIDER_KEY: self.blob}),
+            news=to_struct(self._news(news, preview)),
+            old_inputs=to_struct({**old_inputs, PROVIDER_KEY: self.blob}),
         )
         response = self._call("Diff", request)
         changes = {
@@ -203,7 +218,7 @@ class ProviderHost:
             urn=self.urn(name),
             name=name,
             type=self.type_token,
-            properties=_struct(self._news(props, False)),
+            properties=to_struct(self._news(props, False)),
         )
         response = self._call("Create", request)
         if not response.id:
@@ -221,8 +236,8 @@ class ProviderHost:
             urn=self.urn(name),
             name=name,
             type=self.type_token,
-            properties=_struct({**props, PROVIDER_KEY: self.blob}),
-            inputs=_struct({**inputs, PROVIDER_KEY: self.blob}),
+            properties=to_struct({**props, PROVIDER_KEY: self.blob}),
+            inputs=to_struct({**inputs, PROVIDER_KEY: self.blob}),
         )
         response = self._call("Read", request)
         new_inputs = _plain(response.inputs) if response.HasField("inputs") else None
@@ -241,9 +256,9 @@ class ProviderHost:
             urn=self.urn(name),
             name=name,
             type=self.type_token,
-            olds=_struct({**olds, PROVIDER_KEY: self.blob}),
-            news=_struct(self._news(news, False)),
-            old_inputs=_struct({**old_inputs, PROVIDER_KEY: self.blob}),
+            olds=to_struct({**olds, PROVIDER_KEY: self.blob}),
+            news=to_struct(self._news(news, False)),
+            old_inputs=to_struct({**old_inputs, PROVIDER_KEY: self.blob}),
         )
         return _plain(self._call("Update", request).properties)
 
@@ -255,8 +270,8 @@ class ProviderHost:
             urn=self.urn(name),
             name=name,
             type=self.type_token,
-            properties=_struct({**props, PROVIDER_KEY: self.blob}),
-            old_inputs=_struct({**old_inputs, PROVIDER_KEY: self.blob}),
+            properties=to_struct({**props, PROVIDER_KEY: self.blob}),
+            old_inputs=to_struct({**old_inputs, PROVIDER_KEY: self.blob}),
         )
         self._call("Delete", request)
 
