@@ -11,12 +11,17 @@ $(PY):
 	$(PY) -m pip install --quiet --disable-pip-version-check uv || true
 
 # $(call install,<requirement spec>)
+# Installs write bytecode (pip always does; uv when asked) and the project's own sources are
+# compiled too: every provider host imports pulumi and pydantic again, and compiling them from
+# source makes each start about three times as slow (1.2 s against 0.4 s for a trivial provider
+# to answer its first Check, measured here).
 define install
 	@if [ -x $(VENV)/bin/uv ]; then \
-		$(VENV)/bin/uv pip install --quiet --python $(PY) $(1); \
+		$(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) $(1); \
 	else \
 		$(PY) -m pip install --quiet --disable-pip-version-check $(1); \
 	fi
+	@$(PY) -m compileall -q -j0 mixpanel_connectors benchmarks > /dev/null
 endef
 
 venv: $(PY)
