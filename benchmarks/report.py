@@ -107,14 +107,21 @@ def cold_start(cold: dict[str, Any]) -> list[str]:
         else f"**Compiled from source on every start** (no bytecode for {', '.join(missing)}): "
         "install with `make` or compile with `python -m compileall`."
     )
+    sets = cold["sets"]
+    lines = [
+        f"## 4. Cold start (host start to first Check answered; {len(sets)} sets of "
+        f"{cold['runs']} runs, each compared by medians)",
+        "",
+        *header("set", "trivial dynamic provider, median s", "mixpanel_connectors, median s",
+                "ratio"),
+    ]  # fmt: skip
+    for number, one in enumerate(sets, 1):
+        trivial, ours = one["median_s"]["trivial"], one["median_s"]["mixpanel_connectors"]
+        lines.append(row(number, f"{trivial:.3f}", f"{ours:.3f}", f"{one['ratio']:.2f}"))
     return [
-        f"## 4. Cold start (host start to first Check answered, median of {cold['runs']} runs)",
+        *lines,
         "",
-        *header("provider", "median s"),
-        row("trivial dynamic provider", f"{cold['median_s']['trivial']:.3f}"),
-        row("mixpanel_connectors", f"{cold['median_s']['mixpanel_connectors']:.3f}"),
-        "",
-        f"Ratio {cold['ratio']:.2f} (target <= 1.4): {verdict(cold['ratio'] <= 1.4)}. "
+        f"Median ratio {cold['ratio']:.2f} (target <= 1.4): {verdict(cold['ratio'] <= 1.4)}. "
         "The first Check validates a full s3Import connector and sends nothing.",
         bytecode,
     ]
@@ -122,10 +129,10 @@ def cold_start(cold: dict[str, Any]) -> list[str]:
 
 def scale(sc: dict[str, Any], by_size: dict[int, measure.Overhead]) -> list[str]:
     points = sorted(sc["rss_kib"])
-    first, middle, last = points[0], points[-2], points[-1]
+    middle, last = points[-2], points[-1]
     growth = (sc["rss_kib"][last] - sc["rss_kib"][middle]) / (last - middle)
     times = sc["ms_per_create_and_delete"]
-    flat = times[last] / times[first]
+    flat = times[last] / times[middle]
     lines = [
         f"## 5. Scale (connectors created and deleted through one host in batches of "
         f"{sc['batch']}, no latency)",
@@ -140,8 +147,8 @@ def scale(sc: dict[str, Any], by_size: dict[int, measure.Overhead]) -> list[str]
         f"Memory growth from {middle} to {last} connectors: {growth:.2f} KiB per connector "
         f"(target: flat, under 1 KiB): {verdict(growth < 1)}. Until the first few hundred the",
         "allocator is still filling its arenas; the table shows all of it.",
-        f"Time per operation at {last} versus {first}: ratio {flat:.2f} "
-        f"(target: constant, within 1.25): {verdict(flat <= 1.25)}.",
+        f"Time per operation at {last} versus {middle} (each the median of {sc['window']} "
+        f"batches): ratio {flat:.2f} (target: constant, within 1.25): {verdict(flat <= 1.25)}.",
         "",
         "Time per operation against N (emulator latency 20 ms; wall time / N, as in section 1):",
         "",

@@ -58,7 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         ("by_size", lambda: {n: measure.provider_overhead(n, rounds=1) for n in sizes}),
         ("refresh", lambda: measure.refresh_requests(sizes)),
         ("state_size", measure.state_size),
-        ("cold_start", lambda: measure.cold_start(1 if quick else 10)),
+        (
+            "cold_start",
+            lambda: measure.cold_start(1, sets=1) if quick else measure.cold_start(10, sets=3),
+        ),
         (
             "scale",
             lambda: measure.scale([5, 10], batch=5) if quick else measure.scale([100, 500, 1000]),
