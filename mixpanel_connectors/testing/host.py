@@ -23,7 +23,7 @@ from pulumi.dynamic.dynamic import ResourceProvider, serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from ..properties import UNKNOWN_SENTINEL, contains_unknown, mark_unknowns
+from ..properties import PROVIDER_KEY, UNKNOWN_SENTINEL, contains_unknown, mark_unknowns
 
 __all__ = [
     "UNKNOWN",
@@ -36,7 +36,6 @@ __all__ = [
 
 UNKNOWN = UNKNOWN_SENTINEL
 """Put this value into news to stand for an output that is not known yet (preview only)."""
-PROVIDER_KEY = "__provider"
 
 
 def resource_urn(name: str, type_: str, *, stack: str = "dev", project: str = "test") -> str:
