@@ -49,6 +49,16 @@ class RunFailed(Exception):
         self.result = result
 
 
+class DuplicateConnectorName(Exception):
+    """Two Connectors share a name: the runner keys its state by name, so it cannot run them."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"two Connectors are named {name!r}; the offline runner keeps state by resource name "
+            "(the engine by URN, which includes the parents), so give each Connector its own name"
+        )
+
+
 @dataclass
 class PlannedResource:
     """One resource of the run: what happened to it (or would, in preview)."""
@@ -166,6 +176,7 @@ class OfflineRunner:
         self._result = RunResult("")
         self._preview = False
         self._declared: set[str] = set()
+        self._duplicates: list[str] = []
         if self.state_file is not None and self.state_file.exists():
             self.load_state()
 
@@ -209,7 +220,15 @@ class OfflineRunner:
         self, name: str, inputs: dict[str, Any], read_id: str | None, deps: list[str]
     ) -> tuple[str, dict[str, Any]]:
         with self._lock:
+            duplicate = name in self._declared
             self._declared.add(name)
+        if duplicate:
+            # Raising inside a registration made the SDK's mock run spin without end (SDK 3.272):
+            # answer with nothing, and fail the run when the program is done.
+            self._duplicates.append(name)
+            error = str(DuplicateConnectorName(name))
+            self.record(PlannedResource(name, CONNECTOR_TYPE, "failed", [], {"error": error}))
+            return "", {}
         try:
             if read_id:
                 step = self.engine.get(name, read_id, inputs)
@@ -258,9 +277,12 @@ class OfflineRunner:
         self._result = RunResult(operation)
         self._preview = preview
         self._declared = set()
+        self._duplicates = []
         error: BaseException | None = None
         try:
             self._execute_program(preview)
+            if self._duplicates:
+                raise DuplicateConnectorName(self._duplicates[0])
             leftovers = [n for n in reversed(list(self.engine.state)) if n not in self._declared]
             for name in leftovers:
                 if not preview:
@@ -308,6 +330,8 @@ def _describe(error: BaseException) -> str:
         error = error.__cause__
     if isinstance(error, ProviderCallError):
         return error.message
+    if isinstance(error, DuplicateConnectorName):
+        return str(error)
     return f"{type(error).__name__}: {error}"
 
 

@@ -131,3 +131,33 @@ def test_run_command_previews_the_quickstart_and_says_it_is_not_the_engine(api: 
     )
     assert bad.returncode == 2
     assert "NAMESPACE:KEY=VALUE" in bad.stderr
+
+
+def test_two_connectors_with_one_name_fail_the_run_and_create_only_one(
+    tmp_path: Path, api: Emulator, host: ProviderHost
+) -> None:
+    api.app.reset()
+    (tmp_path / "Pulumi.yaml").write_text("name: twins\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi\n"
+        "from mixpanel_connectors import Connector\n"
+        "class Team(pulumi.ComponentResource):\n"
+        "    def __init__(self, name, prefix):\n"
+        "        super().__init__('acme:Team', name)\n"
+        "        Connector('events', connector_type='s3Import',\n"
+        "            connector_properties={'s3_bucket': 'acme', 's3_prefix': prefix,\n"
+        "                's3_region': 'us-east-2',\n"
+        "                's3_role': 'arn:aws:iam::123456789012:role/mixpanel-import'},\n"
+        "            category_properties={'data_format': 'mixpanel_event'},\n"
+        "            opts=pulumi.ResourceOptions(parent=self))\n"
+        "Team('red', 'red/')\n"
+        "Team('blue', 'blue/')\n"
+    )
+    run = OfflineRunner(tmp_path, host, state_file=tmp_path / "state.json",
+                        config=example_config(api.url))  # fmt: skip
+    with pytest.raises(RunFailed, match=r"two Connectors are named 'events'.*its own name"):
+        run.up()
+    created = [r for r in api.app.requests() if r["method"] == "POST"]
+    live, _ = api.app.store.page(PROJECT, 0, 10)
+    assert len(created) == len(live) <= 1
+    assert len(run.engine.state) == len(live)
