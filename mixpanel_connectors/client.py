@@ -41,6 +41,7 @@ from .models import (
     GcsConnectorSpec,
     ImportRun,
     S3ConnectorSpec,
+    describe_invalid,
     normalize_project_id,
     parse_spec,
 )
@@ -103,8 +104,12 @@ def _was_not_sent(exc: requests.RequestException) -> bool:
 
 
 def _unwrap(body: Any) -> Any:
-    """The payload of `{"status": "ok", "results": ...}`, or the body itself when bare."""
-    if isinstance(body, dict) and "results" in body and body.get("status") in ("ok", "success"):
+    """The payload of `{"status": ..., "results": ...}`, or the body itself when bare.
+
+    `results` is read whenever it is there, whatever `status` says or whether it is there at all,
+    as Mixpanel's own Terraform provider does (docs/api-contract.md, "Connector object").
+    """
+    if isinstance(body, dict) and "results" in body:
         return body["results"]
     return body
 
@@ -206,41 +211,58 @@ class MixpanelClient:
 
     def list_connectors(self, project_id: object) -> Iterator[Connector]:
         """Every connector of a project, following the `url` of each page while `has_more`."""
-        path: str | None = f"{self._project_path(project_id)}/connectors/"
-        seen: set[str] = set()
-        while path is not None:
-            if path in seen:
-                raise InvalidResponseError(
-                    "GET", path, "pagination loops back to a page already read"
-                )
-            seen.add(path)
-            page = _unwrap(self._request("GET", path))
-            items, next_path = self._parse_page(path, page)
-            for item in items:
-                yield self._parse_connector("GET", path, item)
-            path = next_path
+        path = f"{self._project_path(project_id)}/connectors/"
+        for page_path, item in self._paged(path, "connectors"):
+            yield self._parse_connector("GET", page_path, item)
 
     def delete_connector(self, project_id: object, connector_id: str) -> str:
-        """DELETE a connector; returns the API's confirmation text."""
+        """DELETE a connector; returns the API's confirmation text ("" when it sent none).
+
+        Any 2xx answer is a deletion, whatever its body: JSON, text or nothing.
+        """
         path = self._connector_path(project_id, connector_id)
-        body = self._request("DELETE", path)
+        response = self._request("DELETE", path, raw=True)
+        try:
+            body: Any = response.json() if response.content.strip() else None
+        except ValueError:
+            return _snippet(response.text)
         if isinstance(body, dict):
             message = body.get("results", body.get("message", ""))
             return message if isinstance(message, str) else json.dumps(message)
         return "" if body is None else str(body)
 
     def connector_history(self, project_id: object, connector_id: str) -> list[ImportRun]:
-        """The connector's import runs."""
+        """The connector's import runs, every page, in the order the API listed them.
+
+        The order means nothing (docs/api-contract.md, "History"): use `import_runs.first_run`
+        and `import_runs.latest_run`.
+        """
         path = f"{self._connector_path(project_id, connector_id)}/history"
-        payload = _unwrap(self._request("GET", path))
-        if isinstance(payload, dict):
-            payload = payload.get("data", payload.get("runs"))
-        if not isinstance(payload, list):
-            raise InvalidResponseError("GET", path, "expected a list of import runs")
-        try:
-            return [ImportRun.model_validate(run) for run in payload]
-        except ValidationError as exc:
-            raise InvalidResponseError("GET", path, f"unreadable import run: {exc}") from exc
+        runs = []
+        for page_path, item in self._paged(path, "import runs"):
+            try:
+                runs.append(ImportRun.model_validate(item))
+            except ValidationError as exc:
+                raise InvalidResponseError(
+                    "GET", page_path, f"unreadable import run: {describe_invalid(exc)}"
+                ) from None
+        return runs
+
+    def _paged(self, path: str, what: str) -> Iterator[tuple[str, Any]]:
+        """(page path, item) for every item of a paginated listing, page after page."""
+        next_path: str | None = path
+        seen: set[str] = set()
+        while next_path is not None:
+            if next_path in seen:
+                raise InvalidResponseError(
+                    "GET", next_path, "pagination loops back to a page already read"
+                )
+            seen.add(next_path)
+            page = _unwrap(self._request("GET", next_path))
+            items, following = self._parse_page(next_path, page, what)
+            for item in items:
+                yield next_path, item
+            next_path = following
 
     # -- paths and parsing ----------------------------------------------------------------------
 
@@ -262,16 +284,25 @@ class MixpanelClient:
     @staticmethod
     def _parse_connector(method: str, path: str, payload: Any) -> Connector:
         payload = _unwrap(payload)
+        if not isinstance(payload, dict):
+            got = "nothing" if payload is None else type(payload).__name__
+            raise InvalidResponseError(method, path, f"expected a connector object, got {got}")
         try:
             return Connector.model_validate(payload)
         except ValidationError as exc:
-            raise InvalidResponseError(method, path, f"not a connector object: {exc}") from exc
+            raise InvalidResponseError(
+                method, path, f"not a connector object: {describe_invalid(exc)}"
+            ) from None
 
-    def _parse_page(self, path: str, page: Any) -> tuple[list[Any], str | None]:
+    def _parse_page(self, path: str, page: Any, what: str) -> tuple[list[Any], str | None]:
         if isinstance(page, list):
             return page, None
-        if not isinstance(page, dict) or not isinstance(page.get("data", []), list):
-            raise InvalidResponseError("GET", path, "expected a page {url, has_more, data}")
+        if isinstance(page, dict) and "data" not in page and isinstance(page.get("runs"), list):
+            return page["runs"], None
+        if not isinstance(page, dict) or not isinstance(page.get("data"), list):
+            raise InvalidResponseError(
+                "GET", path, f"expected a page of {what} {{url, has_more, data}}"
+            )
         next_url = page.get("url")
         if not page.get("has_more") or not next_url:
             return page.get("data", []), None
@@ -287,8 +318,11 @@ class MixpanelClient:
 
     # -- transport ---------------------------------------------------------------------------------
 
-    def _request(self, method: str, path: str, *, json_body: Any = None) -> Any:
-        """Send with retries; return the decoded JSON body of a 2xx answer (None when empty)."""
+    def _request(self, method: str, path: str, *, json_body: Any = None, raw: bool = False) -> Any:
+        """Send with retries; return the decoded JSON body of a 2xx answer (None when empty).
+
+        With `raw`, the 2xx response itself, undecoded.
+        """
         policy = self.retry
         started = time.monotonic()
         started_wall = time.time()
@@ -303,7 +337,7 @@ class MixpanelClient:
                 self._wait_or_raise(exc, failures, policy, started, None)
                 continue
             if response.status_code < 400:
-                return self._decode(method, path, response)
+                return response if raw else self._decode(method, path, response)
             error = self._status_error(method, path, response)
             retryable = response.status_code == 429 or response.status_code >= 500
             if method == "POST" and response.status_code >= 500:

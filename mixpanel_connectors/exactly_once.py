@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from .errors import AmbiguousCreateError, InvalidResponseError, MixpanelError
 from .models import Connector, GcsConnectorSpec, S3ConnectorSpec
-from .properties import canonical_category_properties, canonical_connector_properties
+from .properties import SPEC_FIELDS, differences
 
 if TYPE_CHECKING:
     from .client import MixpanelClient
@@ -60,15 +60,9 @@ class Claims:
 
 
 def _same_spec(connector: Connector, spec: Spec) -> bool:
-    body = spec.model_dump(mode="json", exclude_none=True)
-    return (
-        connector.connector_type == body["connector_type"]
-        and connector.label == body["label"]
-        and canonical_connector_properties(connector.connector_properties)
-        == canonical_connector_properties(body["connector_properties"])
-        and canonical_category_properties(connector.category_properties)
-        == canonical_category_properties(body["category_properties"])
-    )
+    """True when the live connector has every value the spec declares (extra keys allowed)."""
+    live = connector.model_dump(include={*SPEC_FIELDS})
+    return not differences(live, spec.model_dump(mode="json", exclude_none=True))
 
 
 def _candidates(

@@ -25,10 +25,12 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 __all__ = [
     "REGION_BASE_URLS",
+    "RUN_COUNTERS",
     "CategoryProperties",
     "Compression",
     "Connector",
@@ -43,7 +45,9 @@ __all__ = [
     "S3ConnectorProperties",
     "S3ConnectorSpec",
     "S3Region",
+    "describe_invalid",
     "normalize_project_id",
+    "parse_api_time",
     "parse_spec",
     "spec_problems",
 ]
@@ -339,12 +343,58 @@ def normalize_project_id(value: object) -> int:
     return number
 
 
-def _epoch_or_iso(value: object) -> object:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
-    if isinstance(value, str) and re.fullmatch(r"\d+(\.\d+)?", value.strip()):
-        return datetime.fromtimestamp(float(value), tz=timezone.utc)
-    return value
+_GO_TIME = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2}) (?P<time>\d{2}:\d{2}:\d{2}(?:\.\d+)?) "
+    r"(?P<offset>[+-]\d{4})(?: [A-Za-z]+)?(?: m=[+-]\d+(?:\.\d+)?)?$"
+)
+_GO_ZERO_YEAR = 1
+
+
+def parse_api_time(value: object) -> datetime | None:
+    """A time as the API writes it, or None for "not set".
+
+    Accepts ISO-8601, epoch seconds (number or digit string) and Go's default format
+    (`2020-09-16 07:00:00 +0000 UTC`); `""`, null and Go's zero time mean "not set"
+    (docs/api-contract.md, "History").
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        parsed = datetime.fromtimestamp(value, tz=timezone.utc)
+    elif isinstance(value, str) and re.fullmatch(r"\d+(\.\d+)?", value.strip()):
+        parsed = datetime.fromtimestamp(float(value), tz=timezone.utc)
+    elif isinstance(value, str) and (go := _GO_TIME.match(value.strip())):
+        fraction = go["time"].partition(".")[2]
+        clock = go["time"].partition(".")[0] + (f".{fraction[:6]:0<6}" if fraction else "")
+        parsed = datetime.fromisoformat(f"{go['date']}T{clock}{go['offset']}")
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not a time (expected ISO-8601, epoch seconds, or "
+                "'2020-09-16 07:00:00 +0000 UTC')"
+            ) from None
+    else:
+        raise ValueError(f"expected a time, got {type(value).__name__}")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return None if parsed.year == _GO_ZERO_YEAR else parsed
+
+
+def describe_invalid(exc: ValidationError) -> str:
+    """A pydantic error as one line: each bad field's path, what was expected, and what came."""
+    parts = []
+    for err in exc.errors(include_url=False)[:3]:
+        path = ".".join(str(p) for p in err["loc"]) or "(the object)"
+        reason = err["msg"].removeprefix("Value error, ")
+        got = repr(err["input"])
+        got = got if len(got) <= 60 else got[:57] + "..."
+        parts.append(f"field {path}: {reason} (got {got})")
+    more = exc.error_count() - len(parts)
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
 
 
 class _Response(BaseModel):
@@ -384,7 +434,7 @@ class Connector(_Response):
     @field_validator("created_at", mode="before")
     @classmethod
     def _created_at(cls, value: object) -> object:
-        return _epoch_or_iso(value)
+        return parse_api_time(value)
 
     @field_validator("created_by", mode="before")
     @classmethod
@@ -398,14 +448,32 @@ class Connector(_Response):
 
 
 class ImportRunError(_Response):
-    """Why an import run failed."""
+    """Why an import run failed; `code` is the API's `code`, or its `type` in the spec's shape."""
 
     message: str | None = None
-    code: str | int | None = None
+    code: str | None = Field(None, validation_alias=AliasChoices("code", "type"))
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+RUN_COUNTERS = (
+    "num_events_imported",
+    "num_events_processed",
+    "num_events_dropped",
+    "num_files_imported",
+    "size_imported",
+)
 
 
 class ImportRun(_Response):
-    """One import run of a connector, from its history."""
+    """One import run of a connector, from its history (docs/api-contract.md, "History").
+
+    `counters` holds every counter the API reports, known or not: the documented runs carry them
+    under `connector_properties`, older shapes at the top level.
+    """
 
     id: str | None = Field(None, validation_alias=AliasChoices("id", "run_id"))
     status: str | None = None
@@ -413,23 +481,75 @@ class ImportRun(_Response):
     end_time: datetime | None = None
     progress: float | None = None
     error: ImportRunError | None = None
-    num_events_imported: int | None = None
-    num_events_processed: int | None = None
-    num_events_dropped: int | None = None
-    num_files_imported: int | None = None
-    size_imported: int | None = None
+    counters: dict[str, Any] = Field(
+        default_factory=dict, validation_alias=AliasChoices("connector_properties", "counters")
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _top_level_counters(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        flat = {k: data[k] for k in RUN_COUNTERS if k in data}
+        if not flat:
+            return data
+        nested = data.get("connector_properties") or data.get("counters") or {}
+        rest = {k: v for k, v in data.items() if k not in RUN_COUNTERS}
+        return {**rest, "counters": {**flat, **(nested if isinstance(nested, dict) else {})}}
 
     @field_validator("id", mode="before")
     @classmethod
     def _id_text(cls, value: object) -> object:
-        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return None if value == "" else value
 
     @field_validator("start_time", "end_time", mode="before")
     @classmethod
     def _times(cls, value: object) -> object:
-        return None if value == "" else _epoch_or_iso(value)
+        return parse_api_time(value)
+
+    @field_validator("counters", mode="before")
+    @classmethod
+    def _no_counters(cls, value: object) -> object:
+        return {} if value is None else value
 
     @field_validator("error", mode="before")
     @classmethod
     def _error(cls, value: object) -> object:
-        return {"message": value} if isinstance(value, str) else value
+        if isinstance(value, str):
+            return {"message": value} if value else None
+        if isinstance(value, dict) and not any(value.get(k) for k in ("message", "code", "type")):
+            return None
+        return value
+
+    def _count(self, name: str) -> int | None:
+        value = self.counters.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return int(value)
+        return None
+
+    @property
+    def num_events_imported(self) -> int | None:
+        return self._count("num_events_imported")
+
+    @property
+    def num_events_processed(self) -> int | None:
+        return self._count("num_events_processed")
+
+    @property
+    def num_events_dropped(self) -> int | None:
+        return self._count("num_events_dropped")
+
+    @property
+    def num_files_imported(self) -> int | None:
+        return self._count("num_files_imported")
+
+    @property
+    def size_imported(self) -> int | None:
+        return self._count("size_imported")
+
+    @property
+    def started_or_ended(self) -> datetime | None:
+        """When the run began (or, when it never began, ended); None for a queued run."""
+        return self.start_time or self.end_time

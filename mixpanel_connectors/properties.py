@@ -15,6 +15,7 @@ from .models import Connector, normalize_project_id, spec_problems
 
 UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SPEC_FIELDS = ("connector_type", "label", "connector_properties", "category_properties")
+PROPERTY_OBJECTS = ("connector_properties", "category_properties")
 REPLACING_FIELDS = (*SPEC_FIELDS, "project_id", "region")
 IN_PLACE_FIELDS = ("existing_connector_id", "wait_for_import")
 DEFAULT_IMPORT_TIMEOUT = 600.0
@@ -167,14 +168,31 @@ def spec_body(inputs: dict[str, Any]) -> dict[str, Any]:
     return {k: inputs[k] for k in SPEC_FIELDS if k in inputs}
 
 
-def outputs(connector: Connector, inputs: dict[str, Any]) -> dict[str, Any]:
-    """Outputs: everything the API returned, plus project and region (a superset of inputs)."""
+def declared_keys(inputs: dict[str, Any]) -> dict[str, list[str]]:
+    """Which keys of each property object the checked inputs declare (defaults included)."""
+    return {
+        name: sorted(inputs[name])
+        for name in PROPERTY_OBJECTS
+        if isinstance(inputs.get(name), dict)
+    }
+
+
+def outputs(
+    connector: Connector, inputs: dict[str, Any], declared: dict[str, list[str]]
+) -> dict[str, Any]:
+    """Outputs: everything the API returned, plus project, region and the declared keys.
+
+    The property objects are kept as the API returned them, keys the server added included
+    (docs/api-contract.md, "Fields the server adds"); `declared_keys` says which of their keys the
+    program declares, and only those are ever compared.
+    """
     outs: dict[str, Any] = {
         "connector_id": connector.connector_id,
         "connector_type": connector.connector_type,
         "label": connector.label,
         "connector_properties": dict(connector.connector_properties),
         "category_properties": dict(connector.category_properties),
+        "declared_keys": declared,
         "status": connector.status,
         "failure_message": connector.failure_message,
         "created_at": None if connector.created_at is None else connector.created_at.isoformat(),
@@ -188,16 +206,63 @@ def outputs(connector: Connector, inputs: dict[str, Any]) -> dict[str, Any]:
     return outs
 
 
+def _canonical(name: str, value: object) -> object:
+    if name == "connector_properties":
+        return canonical_connector_properties(value)
+    if name == "category_properties":
+        return canonical_category_properties(value)
+    return value
+
+
+def declared_of(outs: dict[str, Any]) -> dict[str, list[str]]:
+    """The declared keys recorded in outputs; for older state, every key the outputs hold."""
+    recorded = outs.get("declared_keys")
+    declared: dict[str, list[str]] = {}
+    for name in PROPERTY_OBJECTS:
+        keys = recorded.get(name) if isinstance(recorded, dict) else None
+        if isinstance(keys, list):
+            declared[name] = [str(k) for k in keys]
+        elif isinstance(outs.get(name), dict):
+            declared[name] = sorted(k for k, v in outs[name].items() if v is not None)
+    return declared
+
+
 def inputs_from_outputs(outs: dict[str, Any]) -> dict[str, Any]:
-    """The inputs that would declare exactly this connector (for refresh and get)."""
+    """The inputs that declare this connector as the program does (for refresh and get).
+
+    Only the declared keys of each property object, with their live values.
+    """
     inputs = {k: outs[k] for k in (*REPLACING_FIELDS, *IN_PLACE_FIELDS) if k in outs}
-    inputs["connector_properties"] = canonical_connector_properties(
-        inputs.get("connector_properties", {})
-    )
-    inputs["category_properties"] = canonical_category_properties(
-        inputs.get("category_properties", {})
-    )
+    declared = declared_of(outs)
+    for name in PROPERTY_OBJECTS:
+        live = _canonical(name, inputs.get(name, {}))
+        keys = declared.get(name)
+        if isinstance(live, dict) and keys is not None:
+            live = {k: live[k] for k in keys if k in live}
+        inputs[name] = live
     return inputs
+
+
+def differences(live: dict[str, Any], declared: dict[str, Any]) -> list[str]:
+    """Each declared property whose live value differs, as `path: live X, declared Y`.
+
+    Property objects are compared key by key over the keys the declaration has; keys only the
+    live connector has (the server adds some) are not differences.
+    """
+    found: list[str] = []
+    for key in REPLACING_FIELDS:
+        if key not in declared:
+            continue
+        old, new = _canonical(key, live.get(key)), _canonical(key, declared[key])
+        if key in PROPERTY_OBJECTS and isinstance(old, dict) and isinstance(new, dict):
+            found.extend(
+                f"{key}.{sub}: live {old.get(sub)!r}, declared {new[sub]!r}"
+                for sub in sorted(new)
+                if not _same(old.get(sub), new[sub])
+            )
+        elif not _same(old, new):
+            found.append(f"{key}: live {old!r}, declared {new!r}")
+    return found
 
 
 def _same(old: object, new: object) -> bool:
@@ -212,18 +277,12 @@ def _same(old: object, new: object) -> bool:
 
 
 def changed_fields(olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
-    """The replacing top-level properties whose value differs (unknown counts as changed).
+    """The replacing top-level properties whose declared value differs (unknown counts as changed).
 
     `olds` are the previous outputs, `news` the checked inputs; both are canonicalised first, so
-    defaults, float project ids, key order and null fields the API adds are not changes.
+    defaults, float project ids, key order, null fields and keys the server adds are not changes.
+    A key the program no longer declares is not compared either: the connector keeps its value.
     """
-    old = inputs_from_outputs(olds)
     new = {k: v for k, v in news.items() if k != PROVIDER_KEY}
-    for key, canonical in (
-        ("connector_properties", canonical_connector_properties),
-        ("category_properties", canonical_category_properties),
-    ):
-        if key in new and not is_unknown(new[key]):
-            new[key] = canonical(new[key])
     new.setdefault("label", "")
-    return [key for key in REPLACING_FIELDS if not _same(old.get(key), new.get(key))]
+    return [key for key in REPLACING_FIELDS if differences(olds, {key: new.get(key)})]

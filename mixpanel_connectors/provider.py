@@ -30,6 +30,9 @@ from .properties import (
     PROVIDER_KEY,
     SPEC_FIELDS,
     changed_fields,
+    declared_keys,
+    declared_of,
+    differences,
     inputs_from_outputs,
     normalize_inputs,
     outputs,
@@ -150,7 +153,7 @@ class ConnectorProvider(ResourceProvider):
         except MixpanelError as exc:
             action = f"adopting connector {existing}" if existing else "creating the connector"
             raise ConnectorError(f"{action} {where} failed: {exc}") from None
-        outs = outputs(connector, props)
+        outs = outputs(connector, props, declared_keys(props))
         wait = props.get("wait_for_import")
         if isinstance(wait, dict):
             # Never raises: the connector exists now, so it must reach state whatever the run did.
@@ -164,21 +167,12 @@ class ConnectorProvider(ResourceProvider):
         client: MixpanelClient, project: int, connector_id: str, props: dict[str, Any]
     ) -> Connector:
         connector = client.get_connector(project, connector_id)
-        live = inputs_from_outputs(
-            {
-                "connector_type": connector.connector_type,
-                "label": connector.label,
-                "connector_properties": connector.connector_properties,
-                "category_properties": connector.category_properties,
-                "project_id": project,
-                "region": props["region"],
-            }
-        )
-        differences = _differences(live, props)
-        if differences:
+        live = connector.model_dump(include={*SPEC_FIELDS})
+        found = differences(live, {k: props[k] for k in SPEC_FIELDS if k in props})
+        if found:
             raise ConnectorError(
                 f"connector {connector_id} in project {project} does not match the declared "
-                f"inputs, so it was not adopted: {'; '.join(differences)}. Declare the values it "
+                f"inputs, so it was not adopted: {'; '.join(found)}. Declare the values it "
                 "has, or drop existing_connector_id to create a new connector."
             )
         return connector
@@ -203,7 +197,7 @@ class ConnectorProvider(ResourceProvider):
             raise ConnectorError(f"reading connector {connector_id} failed: {exc}") from None
         inputs = {"project_id": project, "region": region}
         inputs.update({k: props[k] for k in IN_PLACE_FIELDS if props.get(k) is not None})
-        outs = outputs(connector, inputs)
+        outs = outputs(connector, inputs, declared_of(props))
         if props.get("last_import") is not None:
             outs["last_import"] = props["last_import"]
         return ReadResult(id_, outs, inputs_from_outputs(outs))
@@ -234,17 +228,3 @@ class ConnectorProvider(ResourceProvider):
                 "exists; run the operation again once the cause is fixed."
             ) from None
         self._claims.release(connector_id)
-
-
-def _differences(live: dict[str, Any], declared: dict[str, Any]) -> list[str]:
-    """Each property whose declared value differs from the live one, with both values."""
-    found: list[str] = []
-    for key in SPEC_FIELDS:
-        old, new = live.get(key), declared.get(key)
-        if isinstance(old, dict) and isinstance(new, dict):
-            for sub in sorted(set(old) | set(new)):
-                if old.get(sub) != new.get(sub):
-                    found.append(f"{key}.{sub}: live {old.get(sub)!r}, declared {new.get(sub)!r}")
-        elif old != new:
-            found.append(f"{key}: live {old!r}, declared {new!r}")
-    return found

@@ -36,6 +36,7 @@ _OUTPUTS = (
     "created_by",
     "failure_message",
     "last_import",
+    "declared_keys",
 )
 
 
@@ -220,9 +221,11 @@ class Connector(pulumi.dynamic.Resource, module="mixpanel", name="Connector"):
     connector_type: pulumi.Output[str]
     """s3Import or gcsImport."""
     connector_properties: pulumi.Output[dict[str, Any]]
-    """Bucket, prefix and access, as the API returned them."""
+    """Bucket, prefix and access, as the API returned them (keys the server adds included)."""
     category_properties: pulumi.Output[dict[str, Any]]
-    """Data format, compression and remap, as the API returned them."""
+    """Data format, compression and remap, as the API returned them (server keys included)."""
+    declared_keys: pulumi.Output[dict[str, list[str]]]
+    """The keys of each property object the program declares: the only ones ever compared."""
     last_import: pulumi.Output[dict[str, Any] | None]
     """With `wait_for_import`: the first run's status, counters and error."""
 

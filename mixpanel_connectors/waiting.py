@@ -7,20 +7,27 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .errors import MixpanelError
+from .import_runs import first_run
 
 if TYPE_CHECKING:
     from .client import MixpanelClient
+    from .models import ImportRun
 
-__all__ = ["wait_for_first_import"]
+__all__ = ["run_summary", "wait_for_first_import"]
 
 FINISHED = ("success", "failed")
-_COUNTERS = (
-    "num_events_imported",
-    "num_events_processed",
-    "num_events_dropped",
-    "num_files_imported",
-    "size_imported",
-)
+
+
+def run_summary(run: ImportRun) -> dict[str, Any]:
+    """A finished run as `last_import` records it: id, status, every counter, and the error."""
+    from .models import RUN_COUNTERS
+
+    summary: dict[str, Any] = {"run_id": run.id, "status": run.status}
+    summary.update({name: getattr(run, name) for name in RUN_COUNTERS})
+    summary.update({k: v for k, v in run.counters.items() if k not in RUN_COUNTERS})
+    if run.error is not None:
+        summary["error"] = {"message": run.error.message, "code": run.error.code}
+    return summary
 
 
 def _poll_delay(attempt: int) -> float:
@@ -50,19 +57,11 @@ def wait_for_first_import(
             runs = client.connector_history(project, connector_id)
         except MixpanelError as exc:
             runs, last_problem = [], str(exc)
-        if runs:
-            run = runs[0]
+        run = first_run(runs)
+        if run is not None:
             last_status = run.status
             if run.status in FINISHED:
-                summary: dict[str, Any] = {
-                    "run_id": run.id,
-                    "status": run.status,
-                    "waited_seconds": round(clock() - started, 1),
-                    **{name: getattr(run, name) for name in _COUNTERS},
-                }
-                if run.error is not None:
-                    summary["error"] = {"message": run.error.message, "code": run.error.code}
-                return summary
+                return {**run_summary(run), "waited_seconds": round(clock() - started, 1)}
         waited = clock() - started
         if waited >= timeout_seconds:
             seen = last_status or "no run yet"

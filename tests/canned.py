@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -15,11 +16,18 @@ class Canned:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class CannedServer:
-    """Answers every request with the next canned response (the last one repeats)."""
+Router = Callable[[str, str], "Canned | None"]
 
-    def __init__(self, *responses: Canned) -> None:
+
+class CannedServer:
+    """Answers every request with the next canned response (the last one repeats).
+
+    With `router`, a request is first offered to it (method, path); None falls back to the queue.
+    """
+
+    def __init__(self, *responses: Canned, router: Router | None = None) -> None:
         self.responses = list(responses)
+        self.router = router
         self.seen: list[dict[str, Any]] = []
         owner = self
 
@@ -37,7 +45,10 @@ class CannedServer:
                         "body": body,
                     }
                 )
-                canned = owner.responses.pop(0) if len(owner.responses) > 1 else owner.responses[0]
+                canned = owner.router(self.command, self.path) if owner.router else None
+                if canned is None:
+                    queue = owner.responses
+                    canned = queue.pop(0) if len(queue) > 1 else queue[0]
                 self.send_response(canned.status)
                 for name, value in canned.headers.items():
                     self.send_header(name, value)

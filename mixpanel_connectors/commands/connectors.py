@@ -7,7 +7,10 @@ import sys
 import time
 from typing import Any
 
+from ..errors import MixpanelError
+from ..import_runs import by_time, first_run, latest_run
 from ..models import Connector, ImportRun
+from ..waiting import run_summary
 from .common import EXIT_API_ERROR, EXIT_OK, add_settings_flags, client_and_project, print_json
 from .output import fields, is_terminal, table
 
@@ -103,8 +106,44 @@ def run_show(args: argparse.Namespace) -> int:
     pairs += [(f"  {k}", str(v)) for k, v in sorted(connector.connector_properties.items())]
     pairs += [(f"  {k}", str(v)) for k, v in sorted(connector.category_properties.items())]
     pairs += [(k, str(v)) for k, v in sorted((connector.model_extra or {}).items())]
+    pairs += _import_pairs(client, project, connector.connector_id)
     fields(pairs)
     return EXIT_OK
+
+
+def _import_pairs(client: Any, project: int, connector_id: str) -> list[tuple[str, str]]:
+    """The first and the latest import run, found by their times; a history error is shown."""
+    try:
+        runs = client.connector_history(project, connector_id)
+    except MixpanelError as exc:
+        return [("imports", f"(history unavailable: {exc})")]
+    first, latest = first_run(runs), latest_run(runs)
+    if first is None or latest is None:
+        return [("imports", "none yet")]
+    pairs = [("first import", _run_line(first))]
+    if latest is not first:
+        pairs.append(("latest import", _run_line(latest)))
+    return pairs
+
+
+def _run_line(run: ImportRun) -> str:
+    when = run.started_or_ended
+    line = f"{run.status or '?'}, {run.num_events_imported or 0} events imported"
+    if when is not None:
+        line += f", started {when.isoformat(timespec='seconds')}"
+    if run.error is not None:
+        line += f": {run.error.message}"
+    return line
+
+
+def run_json(run: ImportRun) -> dict[str, Any]:
+    """One run as `history --json` prints it, with or without --watch."""
+    return {
+        **run_summary(run),
+        "start_time": None if run.start_time is None else run.start_time.isoformat(),
+        "end_time": None if run.end_time is None else run.end_time.isoformat(),
+        "progress": run.progress,
+    }
 
 
 def _run_row(run: ImportRun) -> list[str]:
@@ -121,9 +160,9 @@ def run_history(args: argparse.Namespace) -> int:
     client, project = client_and_project(args)
     if args.watch:
         return _watch(args, client, project)
-    runs = client.connector_history(project, args.connector_id)
+    runs = by_time(client.connector_history(project, args.connector_id))
     if args.json:
-        print_json([r.model_dump(mode="json") for r in runs])
+        print_json([run_json(r) for r in runs])
         return EXIT_OK
     table(RUN_HEADERS, [_run_row(r) for r in runs], title=f"import runs of {args.connector_id}")
     return EXIT_OK
@@ -143,7 +182,7 @@ def _watch(args: argparse.Namespace, client: Any, project: int) -> int:
     try:
         while True:
             runs = client.connector_history(project, args.connector_id)
-            run = runs[-1] if runs else None
+            run = latest_run(runs)
             if run is not None:
                 if progress_bar is not None and task is not None:
                     progress_bar.update(
@@ -163,7 +202,7 @@ def _watch(args: argparse.Namespace, client: Any, project: int) -> int:
             progress_bar.stop()
     assert run is not None
     if args.json:
-        print_json(run.model_dump(mode="json"))
+        print_json(run_json(run))
     else:
         table(RUN_HEADERS, [_run_row(run)])
     if run.status == "failed":

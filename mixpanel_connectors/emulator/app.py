@@ -37,7 +37,16 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "created_at_shape": ("iso", "epoch"),
     "error_shape": ("auto", "simple", "typed"),
     "delete_shape": ("ok", "success"),
+    "history_shape": ("samples", "spec"),
+    "list_status_shape": ("null", "status"),
+    "added_keys_shape": ("gcs_region", "spec", "none"),
 }
+"""Response shapes: each first option is what Mixpanel's published samples show
+(docs/api-contract.md); the others are the spec's alternatives, or no server additions."""
+SPEC_SHAPES = {name: options[1] for name, options in SHAPES.items()}
+"""Every alternative the spec documents at once, for `--shapes spec`."""
+SERVER_REGION = "us"
+SPEC_CATEGORY_EXTRAS = {"frequency": "hourly", "trial": False}
 
 
 @dataclass(frozen=True)
@@ -218,7 +227,8 @@ class EmulatorApp:
             if request.method != "GET":
                 raise self._not_allowed(request, "GET")
             item = self._find(project, history["cid"])
-            return _ok(self.runs.history(item, time.time()))
+            runs = self.runs.history(item, time.time(), self.shapes["history_shape"])
+            return _ok({"url": None, "has_more": False, "data": runs})
         raise ApiProblem(404, f"Unknown path {request.path}")
 
     @staticmethod
@@ -270,11 +280,14 @@ class EmulatorApp:
         items, total = self.store.page(project, (page - 1) * self.page_size, self.page_size)
         has_more = page * self.page_size < total
         next_url = f"/api/app/projects/{project}/connectors/?page={page + 1}" if has_more else None
-        return _ok({"url": next_url, "has_more": has_more, "data": [i.record for i in items]})
+        records = [i.record for i in items]
+        if self.shapes["list_status_shape"] == "null":
+            records = [{**record, "status": None} for record in records]
+        return _ok({"url": next_url, "has_more": has_more, "data": records})
 
     def _create(self, request: Request, project: int, user: str) -> Response:
         body = self._json_object(request)
-        fields = validate_create(body)
+        fields = self._with_added_keys(validate_create(body))
         now = time.time()
         record = {
             "connector_id": str(uuid.uuid4()),
@@ -288,6 +301,20 @@ class EmulatorApp:
         if self.shapes["create_shape"] == "bare":
             return Response(201, record)
         return _ok(record)
+
+    def _with_added_keys(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """What the server adds to a connector (docs/api-contract.md, "Fields the server adds")."""
+        shape = self.shapes["added_keys_shape"]
+        props = dict(fields["connector_properties"])
+        if fields["connector_type"] == "gcsImport" and shape != "none":
+            if props.get("gcs_region") is None:
+                props["gcs_region"] = SERVER_REGION
+        elif fields["connector_type"] == "gcsImport" and props.get("gcs_region") is None:
+            props.pop("gcs_region", None)
+        category = dict(fields["category_properties"])
+        if shape == "spec":
+            category = {**category, **SPEC_CATEGORY_EXTRAS}
+        return {**fields, "connector_properties": props, "category_properties": category}
 
     def _created_at(self, now: float) -> str:
         if self.shapes["created_at_shape"] == "epoch":

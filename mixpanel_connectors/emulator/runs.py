@@ -16,9 +16,23 @@ from typing import Any
 from .imports import ImportOutcome, run_import
 from .store import StoredConnector
 
+GO_ZERO_TIME = "0001-01-01 00:00:00 +0000 UTC"
+COUNTERS = (
+    "num_events_imported",
+    "num_events_processed",
+    "num_events_dropped",
+    "num_files_imported",
+    "size_imported",
+)
 
-def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat().replace("+00:00", "Z")
+
+def _time(ts: float | None, shape: str) -> str:
+    """A run time as the API writes it: Go's default format in the samples, epoch in the spec."""
+    if shape == "spec":
+        return "" if ts is None else str(int(ts))
+    if ts is None:
+        return ""
+    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S +0000 UTC")
 
 
 class RunBook:
@@ -65,40 +79,46 @@ class RunBook:
         with self._lock:
             return list(self._imported.get(project, []))
 
-    def history(self, item: StoredConnector, now: float) -> list[dict[str, Any]]:
-        """The connector's runs at time `now`: one run, each stage lasting the run delay."""
+    def history(
+        self, item: StoredConnector, now: float, shape: str = "samples"
+    ) -> list[dict[str, Any]]:
+        """The connector's runs at time `now`: one run, each stage lasting the run delay.
+
+        Written in the documented run shape (docs/api-contract.md, "History"): counters under
+        `connector_properties`, Go-format times with the zero time for "not started" and "" for
+        "not ended", an empty error object, and an id only once the run has started. With
+        `shape="spec"`: `run_id`, epoch-second times, and the error's `type`.
+        """
         elapsed = now - item.created_ts
         start = item.created_ts + self.delay_s
+        started = elapsed >= self.delay_s
+        ended = elapsed >= 2 * self.delay_s
+        run_id = uuid.uuid5(uuid.NAMESPACE_URL, item.connector_id).hex if started else ""
+        error_key = "type" if shape == "spec" else "code"
         run: dict[str, Any] = {
-            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, item.connector_id)),
+            "run_id" if shape == "spec" else "id": run_id,
+            "start_time": _time(start, shape) if started else _not_started(shape),
+            "end_time": _time(start + self.delay_s, shape) if ended else "",
             "status": "queued",
-            "start_time": None,
-            "end_time": None,
-            "progress": 0.0,
-            "error": None,
-            "num_events_imported": 0,
-            "num_events_processed": 0,
-            "num_events_dropped": 0,
-            "num_files_imported": 0,
-            "size_imported": 0,
+            "progress": 0,
+            "error": {"message": "", error_key: ""},
+            "connector_properties": dict.fromkeys(COUNTERS, 0),
         }
-        if elapsed >= self.delay_s:
-            run["start_time"] = _iso(start)
+        if started:
             run["status"] = "running"
             progress = (elapsed - self.delay_s) / self.delay_s if self.delay_s else 1.0
             run["progress"] = round(min(1.0, progress), 3)
-        if elapsed >= 2 * self.delay_s:
+        if ended:
             outcome = self._finish(item)
-            run["end_time"] = _iso(start + self.delay_s)
-            run["progress"] = 1.0
-            for counter in (
-                "num_events_imported", "num_events_processed", "num_events_dropped",
-                "num_files_imported", "size_imported",
-            ):  # fmt: skip
-                run[counter] = getattr(outcome, counter)
+            run["progress"] = 1
+            run["connector_properties"] = {c: getattr(outcome, c) for c in COUNTERS}
             if outcome.error is None:
                 run["status"] = "success"
             else:
                 run["status"] = "failed"
-                run["error"] = {"message": outcome.error.message, "code": outcome.error.code}
+                run["error"] = {"message": outcome.error.message, error_key: outcome.error.code}
         return [run]
+
+
+def _not_started(shape: str) -> str:
+    return "" if shape == "spec" else GO_ZERO_TIME

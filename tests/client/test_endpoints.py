@@ -32,12 +32,12 @@ def test_create_accepts_a_validated_spec_model(client: MixpanelClient) -> None:
     assert client.create_connector(PROJECT, spec).label == "events"
 
 
-def test_gcs_connector_keeps_fields_the_api_adds(client: MixpanelClient) -> None:
+def test_gcs_connector_keeps_the_region_the_server_adds(client: MixpanelClient) -> None:
     created = client.create_connector(PROJECT, gcs_spec())
     assert created.connector_properties == {
         "gcs_bucket": "acme-people",
         "gcs_prefix": "users/",
-        "gcs_region": None,
+        "gcs_region": "us",
     }
 
 

@@ -96,8 +96,8 @@ def test_server_error_that_persists_lists_every_attempt(
             re.escape("not JSON (text/html"),
         ),
         (Canned(200, b'{"status": "ok", "results": {"connector_id"'), "not JSON"),
-        (Canned(200, b""), "not a connector object"),
-        (Canned(200, b'{"status": "ok", "results": [1, 2]}'), "not a connector object"),
+        (Canned(200, b""), "expected a connector object, got nothing"),
+        (Canned(200, b'{"status": "ok", "results": [1, 2]}'), "expected a connector object"),
         (Canned(200, b'{"status": "ok", "results": {"label": "x"}}'), "not a connector object"),
     ],
 )
@@ -123,7 +123,7 @@ def test_history_that_is_not_a_list_is_an_invalid_response() -> None:
     body = json.dumps({"status": "ok", "results": {"oops": True}}).encode()
     with CannedServer(Canned(200, body)) as server:
         client = MixpanelClient("demo", SECRET, base_url=server.url, retry=FAST_RETRY)
-        with pytest.raises(InvalidResponseError, match="expected a list of import runs"):
+        with pytest.raises(InvalidResponseError, match="expected a page of import runs"):
             client.connector_history(PROJECT, "abc")
 
 

@@ -210,7 +210,7 @@ def test_data_file_keeps_every_connector_across_a_restart(tmp_path: Path) -> Non
         deleted = created.pop()
         requests.delete(f"{first.url}{COLLECTION}{deleted['connector_id']}", auth=AUTH, timeout=5)
     with Emulator(port=0, data=data) as second:
-        assert stored(second) == created
+        assert stored(second) == [{**c, "status": None} for c in created]  # as List shows them
         one = requests.get(
             f"{second.url}{COLLECTION}{created[0]['connector_id']}", auth=AUTH, timeout=5
         )
