@@ -11,52 +11,26 @@ whose answer cannot be read is found the same way and deleted, so that create st
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from .errors import AmbiguousCreateError, InvalidResponseError, MixpanelError
+from .ledger import Ledger
 from .models import Connector, GcsConnectorSpec, S3ConnectorSpec
 from .properties import SPEC_FIELDS, differences
 
 if TYPE_CHECKING:
     from .client import MixpanelClient
 
-__all__ = ["Claims", "CreateFailedError", "create_exactly_once"]
+__all__ = ["CreateFailedError", "create_exactly_once"]
 
 Spec = S3ConnectorSpec | GcsConnectorSpec
 
 
 class CreateFailedError(MixpanelError):
     """The create could not be completed; the message lists every attempt and what is live."""
-
-
-@dataclass
-class Claims:
-    """Connector ids this process already manages, so reconciliation never adopts them twice."""
-
-    _ids: set[str] = field(default_factory=set)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def claim(self, connector_id: str) -> bool:
-        """Record an id; False if it was claimed already."""
-        with self._lock:
-            if connector_id in self._ids:
-                return False
-            self._ids.add(connector_id)
-            return True
-
-    def release(self, connector_id: str) -> None:
-        """Forget an id once its connector is deleted."""
-        with self._lock:
-            self._ids.discard(connector_id)
-
-    def __contains__(self, connector_id: object) -> bool:
-        with self._lock:
-            return connector_id in self._ids
 
 
 def _same_spec(connector: Connector, spec: Spec) -> bool:
@@ -66,7 +40,7 @@ def _same_spec(connector: Connector, spec: Spec) -> bool:
 
 
 def _candidates(
-    client: MixpanelClient, project: int, spec: Spec, since: float, claims: Claims
+    client: MixpanelClient, project: int, spec: Spec, since: float, claims: Ledger
 ) -> list[Connector]:
     found = []
     for connector in client.list_connectors(project):
@@ -85,7 +59,8 @@ def create_exactly_once(
     project: int,
     spec: Spec,
     *,
-    claims: Claims,
+    claims: Ledger,
+    owner: str | None = None,
     deadline_seconds: float = 300.0,
     clock_skew_seconds: float = 120.0,
     sleep: Callable[[float], None] = time.sleep,
@@ -116,11 +91,11 @@ def create_exactly_once(
                 f"it made ({found[0].connector_id}) was deleted again; try again later"
             ) from None
         else:
-            claims.claim(connector.connector_id)
+            claims.claim(connector.connector_id, owner)
             return connector
         found = _list_or_fail(client, project, spec, since, claims, attempts, cause)
         attempts.append(f"attempt {attempt}: {cause}; {len(found)} matching connector(s) found")
-        if len(found) == 1 and claims.claim(found[0].connector_id):
+        if len(found) == 1 and claims.claim(found[0].connector_id, owner) is None:
             return found[0]
         if len(found) > 1:
             ids = ", ".join(c.connector_id for c in found)
@@ -144,7 +119,7 @@ def _list_or_fail(
     project: int,
     spec: Spec,
     since: float,
-    claims: Claims,
+    claims: Ledger,
     attempts: list[str],
     cause: str,
 ) -> list[Connector]:

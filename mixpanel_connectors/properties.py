@@ -18,6 +18,8 @@ SPEC_FIELDS = ("connector_type", "label", "connector_properties", "category_prop
 PROPERTY_OBJECTS = ("connector_properties", "category_properties")
 REPLACING_FIELDS = (*SPEC_FIELDS, "project_id", "region")
 IN_PLACE_FIELDS = ("existing_connector_id", "wait_for_import")
+OWNER_KEY = "resource_name"
+"""The Pulumi resource name, sent by the Connector class so that messages can name resources."""
 DEFAULT_IMPORT_TIMEOUT = 600.0
 MAX_IMPORT_TIMEOUT = 86_400.0
 PROVIDER_KEY = "__provider"
@@ -126,7 +128,10 @@ def normalize_inputs(
     if "wait_for_import" in inputs:
         inputs["wait_for_import"], wait_problems = _wait_for_import(inputs["wait_for_import"])
         problems.extend(wait_problems)
-    unknown_keys = set(inputs) - {*REPLACING_FIELDS, *IN_PLACE_FIELDS}
+    owner = inputs.get(OWNER_KEY)
+    if owner is not None and not isinstance(owner, str):
+        problems.append((OWNER_KEY, f"expected the resource's name, got {owner!r}"))
+    unknown_keys = set(inputs) - {*REPLACING_FIELDS, *IN_PLACE_FIELDS, OWNER_KEY}
     problems.extend((key, f"unknown property {key!r}") for key in sorted(unknown_keys))
     return mark_unknowns(inputs), problems
 
@@ -200,7 +205,7 @@ def outputs(
         "project_id": inputs["project_id"],
         "region": inputs["region"],
     }
-    for key in IN_PLACE_FIELDS:
+    for key in (*IN_PLACE_FIELDS, OWNER_KEY):
         if inputs.get(key) is not None:
             outs[key] = inputs[key]
     return outs
@@ -232,7 +237,7 @@ def inputs_from_outputs(outs: dict[str, Any]) -> dict[str, Any]:
 
     Only the declared keys of each property object, with their live values.
     """
-    inputs = {k: outs[k] for k in (*REPLACING_FIELDS, *IN_PLACE_FIELDS) if k in outs}
+    inputs = {k: outs[k] for k in (*REPLACING_FIELDS, *IN_PLACE_FIELDS, OWNER_KEY) if k in outs}
     declared = declared_of(outs)
     for name in PROPERTY_OBJECTS:
         live = _canonical(name, inputs.get(name, {}))

@@ -23,10 +23,13 @@ from pulumi.dynamic import (
 
 from .config import SETTINGS_SOURCES, Settings
 from .errors import ConfigurationError, MixpanelError, NotFoundError
-from .exactly_once import Claims, create_exactly_once
+from .exactly_once import create_exactly_once
+from .ledger import Ledger, owner_label
 from .models import normalize_project_id, parse_spec
+from .ownership import owner_of, ownership_problems
 from .properties import (
     IN_PLACE_FIELDS,
+    OWNER_KEY,
     PROVIDER_KEY,
     SPEC_FIELDS,
     changed_fields,
@@ -61,7 +64,7 @@ class ConnectorProvider(ResourceProvider):
         self._lock = threading.Lock()
         self._settings: Settings | None = None
         self._clients: dict[tuple[Any, ...], MixpanelClient] = {}
-        self._claims = Claims()
+        self._ledger = Ledger()
 
     # Nothing on the instance reaches state: the pickled form is the class reference alone.
     def __getstate__(self) -> dict[str, Any]:
@@ -107,11 +110,13 @@ class ConnectorProvider(ResourceProvider):
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Fill defaults, resolve project and region, and report every problem by property path."""
         settings = self.settings
         try:
             inputs, problems = normalize_inputs(news, settings.project_id, settings.region)
+            if not problems:
+                problems = ownership_problems(olds, inputs, self._ledger)
         except Exception as exc:  # bad input must never crash the provider
             inputs = {k: v for k, v in news.items() if k != PROVIDER_KEY}
             problems = [("", f"could not read the inputs ({type(exc).__name__}: {exc})")]
@@ -121,12 +126,26 @@ class ConnectorProvider(ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Every change replaces the connector (the API has no update), deleting it first."""
+        owner = owner_of(news)
+        connector_id = olds.get("connector_id")
+        if owner is not None and isinstance(connector_id, str) and connector_id:
+            other = self._ledger.claim(connector_id, owner)
+            if other is not None:
+                raise ConnectorError(
+                    f"connector {connector_id} is managed by both {other} and "
+                    f"{owner_label(owner)}; one connector must never be managed by two "
+                    "resources: remove one of them from the program, or `pulumi state delete` it"
+                )
         changed = changed_fields(olds, news)
+        if self.settings.base_url is not None and "region" in changed:
+            changed.remove("region")  # the base URL decides where the API is, not the region
         last_import = olds.get("last_import")
         failed = isinstance(last_import, dict) and last_import.get("status") != "success"
         if failed and news.get("wait_for_import") is not None:
             changed.append("wait_for_import")  # the first import failed: make a fresh connector
         if changed:
+            if isinstance(connector_id, str):
+                self._ledger.replacing(owner, connector_id)
             return DiffResult(changes=True, replaces=changed, delete_before_replace=True)
         if olds.get("wait_for_import") != news.get("wait_for_import"):
             return DiffResult(changes=True, replaces=[])
@@ -136,23 +155,40 @@ class ConnectorProvider(ResourceProvider):
         """POST the connector, or adopt `existing_connector_id` after checking it matches."""
         project = normalize_project_id(props["project_id"])
         client = self.client(props["region"])
+        owner = owner_of(props)
         existing = props.get("existing_connector_id")
+        if existing and self._ledger.was_deleted(existing):
+            existing = None  # a replacement deleted it: make a new connector, as an import would
         where = f"in project {project}"
         try:
             if existing:
-                connector = self._adopt(client, project, existing, props)
-                self._claims.claim(connector.connector_id)
+                other = self._ledger.claim(existing, owner)
+                if other is not None:
+                    raise ConnectorError(
+                        f"connector {existing} is already managed by {other}, so "
+                        f"{owner_label(owner)} cannot adopt it: one connector must never be "
+                        "managed by two resources; remove existing_connector_id from one of them"
+                    )
+                try:
+                    connector = self._adopt(client, project, existing, props)
+                except Exception:
+                    self._ledger.release(existing)
+                    raise
             else:
                 connector = create_exactly_once(
                     client,
                     project,
                     parse_spec(spec_body(props)),
-                    claims=self._claims,
+                    claims=self._ledger,
+                    owner=owner,
                     deadline_seconds=self.settings.timeout_seconds,
                 )
         except MixpanelError as exc:
             action = f"adopting connector {existing}" if existing else "creating the connector"
-            raise ConnectorError(f"{action} {where} failed: {exc}") from None
+            raise ConnectorError(
+                f"{action} {where} failed: {exc}{self._after_replacement(owner)}"
+            ) from None
+        self._ledger.replaced_done(owner)
         outs = outputs(connector, props, declared_keys(props))
         wait = props.get("wait_for_import")
         if isinstance(wait, dict):
@@ -161,6 +197,16 @@ class ConnectorProvider(ResourceProvider):
                 client, project, connector.connector_id, float(wait["timeout_seconds"])
             )
         return CreateResult(connector.connector_id, outs)
+
+    def _after_replacement(self, owner: str | None) -> str:
+        old = self._ledger.replaced(owner)
+        if old is None:
+            return ""
+        return (
+            f". The old connector {old} was already deleted by this replacement "
+            f"(delete-before-replace), so nothing imports for {owner_label(owner)} now: fix the "
+            "cause and run `pulumi up` again to create its replacement"
+        )
 
     @staticmethod
     def _adopt(
@@ -196,7 +242,9 @@ class ConnectorProvider(ResourceProvider):
         except MixpanelError as exc:
             raise ConnectorError(f"reading connector {connector_id} failed: {exc}") from None
         inputs = {"project_id": project, "region": region}
-        inputs.update({k: props[k] for k in IN_PLACE_FIELDS if props.get(k) is not None})
+        inputs.update(
+            {k: props[k] for k in (*IN_PLACE_FIELDS, OWNER_KEY) if props.get(k) is not None}
+        )
         outs = outputs(connector, inputs, declared_of(props))
         if props.get("last_import") is not None:
             outs["last_import"] = props["last_import"]
@@ -227,4 +275,4 @@ class ConnectorProvider(ResourceProvider):
                 f"deleting connector {connector_id} in project {project} failed: {exc}. It still "
                 "exists; run the operation again once the cause is fixed."
             ) from None
-        self._claims.release(connector_id)
+        self._ledger.deleted(connector_id)

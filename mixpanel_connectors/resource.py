@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from .properties import OWNER_KEY
 from .provider import ConnectorProvider
 
 if sys.version_info >= (3, 11):
@@ -267,6 +268,7 @@ class Connector(pulumi.dynamic.Resource, module="mixpanel", name="Connector"):
             "region": region,
             "existing_connector_id": existing_connector_id,
             "wait_for_import": wait_for_import,
+            OWNER_KEY: resource_name,
             **dict.fromkeys(_OUTPUTS),
         }
         super().__init__(ConnectorProvider(), resource_name, props, opts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..properties import OWNER_KEY
 from .host import UNKNOWN, CheckFailed, ProviderHost
 
 __all__ = ["Engine", "ResourceState", "Step"]
@@ -35,6 +36,11 @@ class Step:
     calls: list[str] = field(default_factory=list)
 
 
+def _as_registered(name: str, news: dict[str, Any]) -> dict[str, Any]:
+    """The inputs as the Connector class registers them: with the resource's name."""
+    return news if OWNER_KEY in news else {**news, OWNER_KEY: name}
+
+
 def _without_unknowns(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _without_unknowns(v) for k, v in value.items() if v != UNKNOWN}
@@ -50,6 +56,7 @@ class Engine:
 
     def preview(self, name: str, news: dict[str, Any]) -> Step:
         """Check (and Diff for an existing resource); no other call reaches the provider."""
+        news = _as_registered(name, news)
         old = self.state.get(name)
         inputs, failures = self.host.check(name, old.inputs if old else {}, news, preview=True)
         if failures:
@@ -65,7 +72,7 @@ class Engine:
 
     def up(self, name: str, news: dict[str, Any]) -> Step:
         """Check, then Create, or Diff and Update/replace as the diff says."""
-        news = _without_unknowns(news)
+        news = _as_registered(name, _without_unknowns(news))
         old = self.state.get(name)
         inputs, failures = self.host.check(name, old.inputs if old else {}, news)
         if failures:

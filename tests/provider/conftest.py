@@ -18,8 +18,10 @@ def api() -> Iterator[Emulator]:
         yield emu
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def host(api: Emulator) -> Iterator[ProviderHost]:
+    """A host per test: the engine starts one per deployment, and the provider remembers what
+    one deployment did (which resource manages which connector)."""
     with ProviderHost(ConnectorProvider(), env={"MIXPANEL_SERVICE_ACCOUNT_SECRET": ""}) as h:
         h.configure(stack_config(api.url, **{"mixpanel:maxRetries": "2"}))
         yield h

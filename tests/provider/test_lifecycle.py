@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
+from mixpanel_connectors import MixpanelClient
 from mixpanel_connectors.emulator import Emulator
 from mixpanel_connectors.emulator.store import StoredConnector
 from mixpanel_connectors.testing import UNKNOWN, CheckFailed, Engine, ProviderCallError
-from tests.conftest import PROJECT, gcs_spec, s3_spec
+from tests.conftest import FAST_RETRY, PROJECT, SECRET, gcs_spec, s3_spec
 
 
 def calls(api: Emulator) -> list[tuple[str, str]]:
@@ -135,11 +136,16 @@ def test_get_reads_an_existing_connector_by_id_or_project_and_id(
         assert step.outputs["project_id"] == PROJECT
 
 
+def made_elsewhere(api: Emulator, spec: dict[str, Any]) -> str:
+    """A connector created outside this stack (by hand, or by another tool)."""
+    with MixpanelClient("demo", SECRET, base_url=api.url, retry=FAST_RETRY) as client:
+        return client.create_connector(PROJECT, spec).connector_id
+
+
 def test_adoption_takes_an_existing_connector_without_creating_one(
     engine: Engine, api: Emulator
 ) -> None:
-    existing = engine.up("scratch", s3_spec()).outputs["connector_id"]
-    engine.state.clear()
+    existing = made_elsewhere(api, s3_spec())
     api.app.clear_requests()
     step = engine.up("events", s3_spec(existing_connector_id=existing))
     assert step.outputs["connector_id"] == existing
@@ -152,7 +158,7 @@ def test_adoption_takes_an_existing_connector_without_creating_one(
 def test_adoption_of_a_different_connector_fails_listing_every_difference(
     engine: Engine, api: Emulator
 ) -> None:
-    existing = engine.up("scratch", gcs_spec()).outputs["connector_id"]
+    existing = made_elsewhere(api, gcs_spec())
     news = gcs_spec(label="other", existing_connector_id=existing)
     news["connector_properties"]["gcs_prefix"] = "people/"
     with pytest.raises(ProviderCallError) as caught:

@@ -40,7 +40,7 @@ def test_no_credential_leaves_the_provider(
     sent_back.append(engine.state["a"].inputs)
     api.app.faults.configure({"queue": [{"method": "POST", "status": 401}]})
     with pytest.raises(ProviderCallError) as caught:
-        engine.up("b", s3_spec())
+        engine.up("b", s3_spec(label="b"))
     sent_back.append(caught.value.details)
     engine.destroy("a")
     text = repr(sent_back) + host.stderr

@@ -6,7 +6,8 @@ import pytest
 
 from mixpanel_connectors import MixpanelClient, RetryPolicy, S3ConnectorSpec
 from mixpanel_connectors.emulator import Emulator
-from mixpanel_connectors.exactly_once import Claims, CreateFailedError, create_exactly_once
+from mixpanel_connectors.exactly_once import CreateFailedError, create_exactly_once
+from mixpanel_connectors.ledger import Ledger
 from mixpanel_connectors.models import parse_spec
 from tests.conftest import PROJECT, api_requests, s3_spec
 
@@ -21,8 +22,8 @@ def live(client: MixpanelClient) -> list[str]:
     return [c.connector_id for c in client.list_connectors(PROJECT)]
 
 
-def create(client: MixpanelClient, claims: Claims | None = None, **kwargs: object) -> str:
-    made = create_exactly_once(client, PROJECT, spec(), claims=claims or Claims(), **kwargs)  # type: ignore[arg-type]
+def create(client: MixpanelClient, claims: Ledger | None = None, **kwargs: object) -> str:
+    made = create_exactly_once(client, PROJECT, spec(), claims=claims or Ledger(), **kwargs)  # type: ignore[arg-type]
     return made.connector_id
 
 
@@ -58,7 +59,7 @@ def test_rejected_create_is_retried_after_finding_nothing(
 def test_connectors_claimed_by_this_process_are_never_adopted(
     client: MixpanelClient, emulator: Emulator
 ) -> None:
-    claims = Claims()
+    claims = Ledger()
     twin = create(client, claims)
     emulator.app.faults.configure({"queue": [{"method": "POST", "status": 503}]})
     mine = create(client, claims)

@@ -1,0 +1,131 @@
+"""One live connector is managed by exactly one resource, through adoption and replacement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mixpanel_connectors import MixpanelClient
+from mixpanel_connectors.emulator import Emulator
+from mixpanel_connectors.testing import CheckFailed, Engine, ProviderCallError
+from tests.conftest import FAST_RETRY, PROJECT, SECRET, gcs_spec, s3_spec
+
+
+def made_elsewhere(api: Emulator, spec: dict[str, Any]) -> str:
+    with MixpanelClient("demo", SECRET, base_url=api.url, retry=FAST_RETRY) as client:
+        return client.create_connector(PROJECT, spec).connector_id
+
+
+def live_ids(api: Emulator) -> list[str]:
+    items, _ = api.app.store.page(PROJECT, 0, 1000)
+    return [item.connector_id for item in items]
+
+
+def test_replacing_an_adopted_connector_creates_a_new_one(engine: Engine, api: Emulator) -> None:
+    adopted = made_elsewhere(api, s3_spec())
+    engine.up("events", s3_spec(existing_connector_id=adopted))
+    moved = s3_spec(existing_connector_id=adopted)
+    moved["connector_properties"]["s3_prefix"] = "v2/"
+    step = engine.up("events", moved)
+    assert step.op == "replace"
+    assert step.calls[-2:] == ["Delete", "Create"]
+    new_id = step.outputs["connector_id"]
+    assert new_id != adopted
+    assert live_ids(api) == [new_id] == [engine.state["events"].id]
+    assert engine.up("events", moved).op == "same"
+
+
+def test_changing_existing_connector_id_fails_preview_naming_both_ids(
+    engine: Engine, api: Emulator
+) -> None:
+    first, second = made_elsewhere(api, s3_spec()), made_elsewhere(api, s3_spec(label="b"))
+    engine.up("events", s3_spec(existing_connector_id=first))
+    with pytest.raises(CheckFailed) as caught:
+        engine.preview("events", s3_spec(existing_connector_id=second))
+    (failure,) = caught.value.failures
+    assert failure.property == "existing_connector_id"
+    assert first in failure.reason and second in failure.reason
+    assert "pulumi state delete" in failure.reason
+    assert engine.state["events"].id == first
+
+
+def test_adding_existing_connector_id_to_a_created_resource_fails_preview(
+    engine: Engine, api: Emulator
+) -> None:
+    engine.up("events", s3_spec())
+    other = made_elsewhere(api, s3_spec(label="elsewhere"))
+    with pytest.raises(CheckFailed, match="read only when the resource is first created"):
+        engine.preview("events", s3_spec(existing_connector_id=other))
+
+
+def test_removing_existing_connector_id_changes_nothing(engine: Engine, api: Emulator) -> None:
+    adopted = made_elsewhere(api, s3_spec())
+    engine.up("events", s3_spec(existing_connector_id=adopted))
+    assert engine.preview("events", s3_spec()).op in ("same", "update")
+    engine.up("events", s3_spec())
+    assert engine.state["events"].id == adopted
+
+
+def test_two_resources_adopting_one_connector_are_refused_naming_both(
+    engine: Engine, api: Emulator
+) -> None:
+    adopted = made_elsewhere(api, s3_spec())
+    engine.up("a", s3_spec(existing_connector_id=adopted))
+    with pytest.raises(CheckFailed) as caught:
+        engine.up("b", s3_spec(existing_connector_id=adopted))
+    failure = caught.value.failures[0]
+    assert failure.property == "existing_connector_id"
+    assert "Connector 'a'" in failure.reason and "Connector 'b'" in failure.reason
+    assert adopted in failure.reason
+    assert "b" not in engine.state
+
+
+def test_adopting_a_connector_another_resource_created_is_refused(
+    engine: Engine, api: Emulator
+) -> None:
+    created = engine.up("a", gcs_spec()).outputs["connector_id"]
+    with pytest.raises(CheckFailed) as caught:
+        engine.up("b", gcs_spec(existing_connector_id=created))
+    reasons = " ".join(f.reason for f in caught.value.failures)
+    assert "'a'" in reasons and "'b'" in reasons
+    assert live_ids(api) == [created]
+
+
+def test_a_connector_two_resources_hold_in_state_fails_the_diff_naming_both(
+    engine: Engine, api: Emulator
+) -> None:
+    adopted = made_elsewhere(api, s3_spec())
+    engine.up("a", s3_spec(existing_connector_id=adopted))
+    engine.state["b"] = engine.state["a"]  # as two stacks' worth of state would hold it
+    engine.preview("a", s3_spec(existing_connector_id=adopted))
+    with pytest.raises(ProviderCallError, match="managed by both Connector 'a' and Connector 'b'"):
+        engine.preview("b", s3_spec(label="b"))
+
+
+def test_identical_connectors_are_refused_at_preview(engine: Engine) -> None:
+    engine.preview("a", s3_spec())
+    with pytest.raises(CheckFailed, match="Connectors 'a' and 'b' declare identical connectors"):
+        engine.preview("b", s3_spec())
+    engine.preview("b", s3_spec(label="another label"))
+
+
+@pytest.mark.parametrize("status", [403, 400])
+def test_a_replacement_whose_create_is_refused_says_the_old_connector_is_gone(
+    engine: Engine, api: Emulator, status: int
+) -> None:
+    old = engine.up("events", s3_spec()).outputs["connector_id"]
+    moved = s3_spec()
+    moved["connector_properties"]["s3_prefix"] = "v2/"
+    api.app.faults.configure({"queue": [{"method": "POST", "status": status}]})
+    with pytest.raises(ProviderCallError) as caught:
+        engine.up("events", moved)
+    message = caught.value.message
+    assert f"The old connector {old} was already deleted by this replacement" in message
+    assert "run `pulumi up` again" in message
+    assert live_ids(api) == []
+
+
+def test_changing_the_region_while_a_base_url_is_set_replaces_nothing(engine: Engine) -> None:
+    engine.up("events", s3_spec(region="us"))
+    assert engine.preview("events", s3_spec(region="eu")).op == "same"
