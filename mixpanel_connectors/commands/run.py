@@ -61,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
             try:
                 result = operation()
             except RunFailed as failed:
-                print(render(failed.result, program=args.program, stack=args.stack))
-                print(f"\nerror: {failed}", file=sys.stderr)
+                print(render(failed.result, program=args.program, stack=args.stack) + "\n")
+                print(f"error: {failed}", file=sys.stderr)
                 return 1
     except (OSError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import runpy
 import sys
 import threading
@@ -34,6 +35,8 @@ from .host import CheckFailed, ProviderCallError, ProviderHost
 
 __all__ = ["BANNER", "CONNECTOR_TYPE", "OfflineRunner", "PlannedResource", "RunFailed", "RunResult"]
 
+# The dynamic-provider host prefixes a provider's error with its class: "pkg.mod.Error: ..."
+_QUALIFIED_NAME = re.compile(r"^(?:[A-Za-z_]\w*\.)+[A-Za-z_]\w*: ")
 CONNECTOR_TYPE = "pulumi-python:dynamic/mixpanel:Connector"
 BANNER = (
     "Offline runner (NOT the Pulumi engine): Connectors go through the real dynamic-provider "
@@ -47,6 +50,19 @@ class RunFailed(Exception):
     def __init__(self, message: str, result: RunResult) -> None:
         super().__init__(message)
         self.result = result
+
+
+class ConnectorFailed(Exception):
+    """A Connector's Check or a provider call failed; the message names the Connector."""
+
+    def __init__(self, name: str, error: CheckFailed | ProviderCallError) -> None:
+        if isinstance(error, CheckFailed):
+            self.detail = "invalid inputs: " + "; ".join(
+                f"{f.property}: {f.reason}" if f.property else f.reason for f in error.failures
+            )
+        else:
+            self.detail = _QUALIFIED_NAME.sub("", error.message, count=1)
+        super().__init__(f"Connector {name!r}: {self.detail}")
 
 
 class DuplicateConnectorName(Exception):
@@ -242,11 +258,12 @@ class OfflineRunner:
                 step = self.engine.up(name, inputs)
                 id_, outs = self.engine.state[name].id, step.outputs
         except (CheckFailed, ProviderCallError) as exc:
+            failure = ConnectorFailed(name, exc)
             failed = PlannedResource(
-                name, CONNECTOR_TYPE, "failed", [], {"error": str(exc)}, deps, inputs
+                name, CONNECTOR_TYPE, "failed", [], {"error": failure.detail}, deps, inputs
             )
             self.record(failed)
-            raise
+            raise failure from None
         self.record(
             PlannedResource(name, CONNECTOR_TYPE, step.op, step.replaces, outs, deps, inputs)
         )
@@ -325,12 +342,15 @@ class OfflineRunner:
 
 
 def _describe(error: BaseException) -> str:
-    """The root cause, without the SDK's "While processing ..." wrappers around it."""
-    while error.__cause__ is not None:
+    """The root cause, without the SDK's "While processing ..." wrappers around it.
+
+    The SDK can leave an error that is its own `__cause__`: the walk stops at any error seen.
+    """
+    seen = {id(error)}
+    while error.__cause__ is not None and id(error.__cause__) not in seen:
         error = error.__cause__
-    if isinstance(error, ProviderCallError):
-        return error.message
-    if isinstance(error, DuplicateConnectorName):
+        seen.add(id(error))
+    if isinstance(error, (ConnectorFailed, DuplicateConnectorName)):
         return str(error)
     return f"{type(error).__name__}: {error}"
 
