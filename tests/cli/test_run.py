@@ -135,8 +135,19 @@ S3_PROPS = {"s3_bucket": "acme-events", "s3_prefix": "events/", "s3_region": "us
         ({"connector_type": "ftpImport"}, {}, ["connector_type", "'ftpImport'"]),
         ({}, {"MIXPANEL_SERVICE_ACCOUNT_SECRET": ""}, ["MIXPANEL_SERVICE_ACCOUNT_SECRET"]),
         ({}, {"MIXPANEL_PROJECT_ID": "abc"}, ["MIXPANEL_PROJECT_ID", "'abc'"]),
+        ({}, {"MIXPANEL_BASE_URL": "http://mixpanel.example"}, ["refusing plain-http"]),
+        ({}, {"MIXPANEL_BASE_URL": "mixpanel.com"}, ["MIXPANEL_BASE_URL", "not an http(s) URL"]),
     ],
-    ids=["data_format", "property_remap", "bucket", "connector_type", "no_secret", "project_id"],
+    ids=[
+        "data_format",
+        "property_remap",
+        "bucket",
+        "connector_type",
+        "no_secret",
+        "project_id",
+        "plain_http",
+        "not_a_url",
+    ],
 )
 def test_every_check_failure_ends_preview_with_one_line_and_exit_1(
     api: Emulator,
