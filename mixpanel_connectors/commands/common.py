@@ -14,10 +14,19 @@ if TYPE_CHECKING:
     from ..client import MixpanelClient
 
 EXIT_OK, EXIT_API_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report
 
 
 class UsageError(Exception):
     """Bad usage or settings: exit code 2."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: handled wherever Ctrl-C is, and reported with its own exit code."""
+
+
+def raise_terminated(_signum: int, _frame: object) -> None:
+    raise Terminated
 
 
 def add_settings_flags(parser: argparse.ArgumentParser) -> None:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,7 +45,15 @@ def api(buckets: Path) -> Iterator[Emulator]:
 @pytest.fixture(autouse=True)
 def fresh(api: Emulator) -> None:
     api.app.reset()
-    api.app.faults.clear()
+    api.app.runs.delay_s = 0.05
+
+
+def wait_for_request(api: Emulator, method: str) -> None:
+    """Until the emulator has answered a request of this method (it logs after answering)."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while not any(r["method"] == method for r in api.app.requests()):
+        assert time.monotonic() < deadline, f"no {method} request arrived"
+        time.sleep(0.02)
 
 
 def connector(name: str = "events", extra: str = "", **overrides: Any) -> str:
@@ -214,3 +224,88 @@ def test_an_error_raised_by_the_program_itself_fails_with_one_line(
     folder = program(tmp_path / "p", "raise ValueError('the team name is missing')\n")
     line = one_error_line(run(api, folder, "preview"))
     assert "the team name is missing" in line
+
+
+def live_connectors(api: Emulator) -> list[dict[str, Any]]:
+    items, _ = api.app.store.page(PROJECT, 0, 100)
+    return [item.record for item in items]
+
+
+def saved(folder: Path) -> dict[str, Any]:
+    resources: dict[str, Any] = json.loads((folder / "state.json").read_text())["resources"]
+    return resources
+
+
+@pytest.mark.parametrize(
+    ("signum", "whole_group", "code"),
+    [(signal.SIGINT, True, 130), (signal.SIGTERM, False, 143)],
+    ids=["ctrl_c", "sigterm"],
+)
+def test_an_interrupted_up_saves_what_it_created_and_the_next_up_finishes(
+    api: Emulator, tmp_path: Path, signum: signal.Signals, whole_group: bool, code: int
+) -> None:
+    wait = ", wait_for_import={'timeout_seconds': 60}"
+    folder = program(
+        tmp_path / "p",
+        connector("first", label="first", extra=wait),
+        connector("second", extra=", opts=pulumi.ResourceOptions(depends_on=[first])"),
+    )
+    api.app.runs.delay_s = 1.5  # the first Create waits this long twice for its import
+    command = [sys.executable, "-m", "mixpanel_connectors.cli", "run", str(folder), "up",
+               "--state", str(folder / "state.json")]  # fmt: skip
+    with subprocess.Popen(
+        command, env=environment(api), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, start_new_session=True,
+    ) as process:  # fmt: skip
+        wait_for_request(api, "POST")
+        # A terminal's Ctrl-C reaches the whole process group; `kill` reaches one process.
+        if whole_group:
+            os.killpg(process.pid, signum)
+        else:
+            process.send_signal(signum)
+        out, err = process.communicate(timeout=TIMEOUT_S)
+    assert "Traceback" not in out + err
+    assert process.returncode == code, out + err
+    (line,) = err.splitlines()
+    assert line.startswith("error: interrupted")
+    assert "state.json" in line
+    live = live_connectors(api)
+    assert [c["label"] for c in live] == ["first"]  # the create in flight finished
+    assert [s["id"] for s in saved(folder).values()] == [c["connector_id"] for c in live]
+
+    api.app.runs.delay_s = 0.05
+    again = run(api, folder, "up")
+    assert again.returncode == 0, again.stderr
+    assert "1 created" in again.stdout and "1 unchanged" in again.stdout
+    assert len(live_connectors(api)) == len(saved(folder)) == 2
+
+
+def test_sigterm_does_not_end_other_subcommands_with_success(api: Emulator) -> None:
+    with MixpanelClient("demo", SECRET, base_url=api.url, retry=FAST_RETRY) as client:
+        made = client.create_connector(PROJECT, s3_spec()).connector_id
+    api.app.runs.delay_s = 30.0
+    api.app.clear_requests()
+    command = [sys.executable, "-m", "mixpanel_connectors.cli", "history", made, "--watch"]
+    with subprocess.Popen(
+        command, env=environment(api), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        wait_for_request(api, "GET")
+        process.terminate()
+        out, err = process.communicate(timeout=TIMEOUT_S)
+    assert "Traceback" not in out + err
+    assert process.returncode == 143
+    assert err.strip() == "error: terminated"
+
+
+def test_a_failed_delete_keeps_the_connector_in_state_for_the_next_destroy(
+    api: Emulator, tmp_path: Path
+) -> None:
+    folder = program(tmp_path / "p", connector())
+    assert run(api, folder, "up").returncode == 0
+    api.app.faults.configure({"queue": [{"method": "DELETE", "status": 500}]})
+    line = one_error_line(run(api, folder, "destroy"))
+    assert "Connector 'events': deleting connector" in line
+    assert list(saved(folder)) == ["events"]
+    assert run(api, folder, "destroy").returncode == 0
+    assert saved(folder) == {}
+    assert live_connectors(api) == []
