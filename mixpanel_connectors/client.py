@@ -26,6 +26,7 @@ from .errors import (
     BadRequestError,
     ConfigurationError,
     InvalidResponseError,
+    InvalidSpecError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -42,6 +43,7 @@ from .models import (
     S3ConnectorSpec,
     normalize_project_id,
     parse_spec,
+    spec_problems,
 )
 from .retries import RetryPolicy, parse_retry_after
 from .urls import check_base_url
@@ -168,7 +170,10 @@ class MixpanelClient:
     ) -> Connector:
         """POST a new connector; returns it as the API answered."""
         if not isinstance(spec, (S3ConnectorSpec, GcsConnectorSpec)):
-            spec = parse_spec(dict(spec))
+            try:
+                spec = parse_spec(dict(spec))
+            except ValidationError:
+                raise InvalidSpecError(spec_problems(dict(spec))) from None
         path = f"{self._project_path(project_id)}/connectors/"
         body = spec.model_dump(mode="json", exclude_none=True)
         payload = self._request("POST", path, json_body=body)
