@@ -29,7 +29,7 @@ def raise_terminated(_signum: int, _frame: object) -> None:
     raise Terminated
 
 
-def add_settings_flags(parser: argparse.ArgumentParser) -> None:
+def add_settings_flags(parser: argparse.ArgumentParser, *, json_output: bool = True) -> None:
     """Flags that win over the MIXPANEL_* variables (the secret only comes from the variable)."""
     group = parser.add_argument_group(
         "settings", "each defaults to its MIXPANEL_* environment variable; the secret is read "
@@ -41,7 +41,8 @@ def add_settings_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--project", help="project id [MIXPANEL_PROJECT_ID]")
     group.add_argument("--region", help="us, eu or in [MIXPANEL_REGION]")
     group.add_argument("--base-url", help="API base URL, e.g. the emulator's [MIXPANEL_BASE_URL]")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    if json_output:
+        parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

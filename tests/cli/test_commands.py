@@ -233,6 +233,25 @@ def test_the_emulator_refuses_deny_bucket_without_buckets(api: Emulator) -> None
     assert "MIXPANEL_EMULATOR_DENY_BUCKETS" in from_env.stderr
 
 
+@pytest.mark.parametrize("where", ["folder", "missing folder"])
+def test_export_to_an_unwritable_path_exits_2_with_one_line(
+    api: Emulator, made: list[str], tmp_path: Path, where: str
+) -> None:
+    target = tmp_path if where == "folder" else tmp_path / "missing" / "adopt.py"
+    done = cli(api, "export", "-o", str(target))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith(f"error: --output {target}: ")
+
+
+def test_export_refuses_json_instead_of_printing_python(api: Emulator, made: list[str]) -> None:
+    done = cli(api, "export", "--json")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1
+    assert "--json" in done.stderr and "list --json" in done.stderr
+
+
 def test_a_bad_emulator_variable_breaks_only_the_emulator_and_with_one_line(
     api: Emulator, made: list[str]
 ) -> None:
