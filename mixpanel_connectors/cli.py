@@ -30,10 +30,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script: one clear line on failure, never a traceback."""
-    from .commands.common import EXIT_API_ERROR, EXIT_USAGE, UsageError
+    from .commands.common import (
+        EXIT_API_ERROR,
+        EXIT_INTERRUPTED,
+        EXIT_TERMINATED,
+        EXIT_USAGE,
+        Terminated,
+        UsageError,
+        raise_terminated,
+    )
     from .errors import ConfigurationError, MixpanelError
 
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, raise_terminated)
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
@@ -43,8 +51,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MixpanelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_API_ERROR
+    except Terminated:
+        print("error: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
-        return 130
+        print("error: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import os
@@ -27,6 +26,7 @@ from .errors import (
     BadRequestError,
     ConfigurationError,
     InvalidResponseError,
+    InvalidSpecError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -44,8 +44,10 @@ from .models import (
     describe_invalid,
     normalize_project_id,
     parse_spec,
+    spec_problems,
 )
 from .retries import RetryPolicy, parse_retry_after
+from .urls import check_base_url
 
 __all__ = ["MixpanelClient"]
 
@@ -59,31 +61,6 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     429: RateLimitError,
 }
 _MAX_REDIRECTS = 5
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _check_base_url(base_url: str) -> str:
-    parts = urlsplit(base_url)
-    host = parts.hostname or ""
-    if parts.scheme not in ("http", "https") or not host:
-        raise ConfigurationError(
-            f"base URL {base_url!r} is not an http(s) URL; expected e.g. https://mixpanel.com"
-        )
-    if parts.scheme == "http" and not _is_loopback(host):
-        raise ConfigurationError(
-            f"refusing plain-http base URL {base_url!r}: the service account secret would travel "
-            "in clear text; use https (plain http is allowed only for loopback hosts such as "
-            "the local emulator)"
-        )
-    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
 
 
 def _origin(url: str) -> tuple[str, str]:
@@ -167,7 +144,7 @@ class MixpanelClient:
                     f"unknown region {region!r}; expected one of {', '.join(REGION_BASE_URLS)}"
                 )
             base_url = REGION_BASE_URLS[region]
-        self.base_url = _check_base_url(base_url)
+        self.base_url = check_base_url(base_url)
         self.timeout = (connect_timeout, read_timeout)
         self.retry = retry or RetryPolicy()
         self._auth = HTTPBasicAuth(username, secret)
@@ -198,7 +175,10 @@ class MixpanelClient:
     ) -> Connector:
         """POST a new connector; returns it as the API answered."""
         if not isinstance(spec, (S3ConnectorSpec, GcsConnectorSpec)):
-            spec = parse_spec(dict(spec))
+            try:
+                spec = parse_spec(dict(spec))
+            except ValidationError:
+                raise InvalidSpecError(spec_problems(dict(spec))) from None
         path = f"{self._project_path(project_id)}/connectors/"
         body = spec.model_dump(mode="json", exclude_none=True)
         payload = self._request("POST", path, json_body=body)

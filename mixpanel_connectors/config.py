@@ -9,6 +9,7 @@ from typing import Any
 
 from .models import REGION_BASE_URLS, normalize_project_id
 from .retries import RetryPolicy
+from .urls import check_base_url
 
 __all__ = ["SETTINGS_SOURCES", "Settings"]
 
@@ -77,7 +78,7 @@ class Settings:
         pick("secret", str)
         pick("project_id", normalize_project_id)
         pick("region", _region)
-        pick("base_url", str)
+        pick("base_url", check_base_url)
         pick("connect_timeout", _positive_float)
         pick("read_timeout", _positive_float)
         pick("max_retries", _count)

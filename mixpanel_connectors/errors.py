@@ -16,6 +16,7 @@ __all__ = [
     "BadRequestError",
     "ConfigurationError",
     "InvalidResponseError",
+    "InvalidSpecError",
     "MixpanelError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -33,6 +34,16 @@ class MixpanelError(Exception):
 
 class ConfigurationError(MixpanelError, ValueError):
     """Settings are missing or unsafe (no credentials, a plain-http URL to a remote host, ...)."""
+
+
+class InvalidSpecError(MixpanelError, ValueError):
+    """A connector spec failed validation before any request: one line per problem, by path."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__(
+            "\n".join(f"{path}: {reason}" if path else reason for path, reason in problems)
+        )
 
 
 class APIError(MixpanelError):

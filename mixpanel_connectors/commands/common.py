@@ -14,13 +14,22 @@ if TYPE_CHECKING:
     from ..client import MixpanelClient
 
 EXIT_OK, EXIT_API_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report
 
 
 class UsageError(Exception):
     """Bad usage or settings: exit code 2."""
 
 
-def add_settings_flags(parser: argparse.ArgumentParser) -> None:
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: handled wherever Ctrl-C is, and reported with its own exit code."""
+
+
+def raise_terminated(_signum: int, _frame: object) -> None:
+    raise Terminated
+
+
+def add_settings_flags(parser: argparse.ArgumentParser, *, json_output: bool = True) -> None:
     """Flags that win over the MIXPANEL_* variables (the secret only comes from the variable)."""
     group = parser.add_argument_group(
         "settings", "each defaults to its MIXPANEL_* environment variable; the secret is read "
@@ -32,7 +41,8 @@ def add_settings_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--project", help="project id [MIXPANEL_PROJECT_ID]")
     group.add_argument("--region", help="us, eu or in [MIXPANEL_REGION]")
     group.add_argument("--base-url", help="API base URL, e.g. the emulator's [MIXPANEL_BASE_URL]")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    if json_output:
+        parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Connector
-from .common import EXIT_OK, add_settings_flags, client_and_project
+from .common import EXIT_OK, UsageError, add_settings_flags, client_and_project
 
 ARGS_CLASS = {"s3Import": "S3ConnectorPropertiesArgs", "gcsImport": "GcsConnectorPropertiesArgs"}
 
@@ -25,7 +25,8 @@ def add_parser(subparsers: Any) -> None:
         "instead of creating duplicates.",
     )
     parser.add_argument("--output", "-o", help="file to write (default: standard output)")
-    add_settings_flags(parser)
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # refused in run
+    add_settings_flags(parser, json_output=False)
     parser.set_defaults(run=run)
 
 
@@ -98,11 +99,32 @@ def render_program(connectors: list[Connector], project: int) -> str:
     return header + "".join(skipped) + ("\n" if skipped else "") + "\n".join(blocks)
 
 
+def _write(output: str, source: str) -> None:
+    path = Path(output)
+    try:
+        path.write_text(source)
+    except IsADirectoryError:
+        raise UsageError(
+            f"--output {output}: is a folder; name the file, e.g. {path / '__main__.py'}"
+        ) from None
+    except FileNotFoundError:
+        raise UsageError(
+            f"--output {output}: the folder {path.parent} does not exist; create it first"
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot write: {exc.strerror}") from None
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.json:
+        raise UsageError(
+            "--json: export writes a Python program, not JSON; use `list --json` for the "
+            "connectors as JSON"
+        )
     client, project = client_and_project(args)
     source = render_program(list(client.list_connectors(project)), project)
     if args.output:
-        Path(args.output).write_text(source)
+        _write(args.output, source)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(source)

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from .common import EXIT_INTERRUPTED, EXIT_TERMINATED, raise_terminated
+
+if TYPE_CHECKING:
+    from ..testing.runner import OfflineRunner
 
 
 def add_parser(subparsers: Any) -> None:
@@ -58,14 +66,57 @@ def run(args: argparse.Namespace) -> int:
                 args.program, host, state_file=state, stack=args.stack, config=config
             )
             operation = getattr(runner, args.operation)
+            interrupts = _Interrupts(runner)
             try:
-                result = operation()
+                with interrupts.installed():
+                    result = operation()
             except RunFailed as failed:
-                print(render(failed.result, program=args.program, stack=args.stack))
-                print(f"\nerror: {failed}", file=sys.stderr)
+                print(render(failed.result, program=args.program, stack=args.stack) + "\n")
+                if failed.cancelled:
+                    print(
+                        f"error: interrupted: every step that finished is saved in {state}; "
+                        f"run `{args.operation}` again to finish",
+                        file=sys.stderr,
+                    )
+                    return interrupts.exit_code
+                print(f"error: {failed}", file=sys.stderr)
                 return 1
     except (OSError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(render(result, program=args.program, stack=args.stack))
     return 0
+
+
+class _Interrupts:
+    """The first Ctrl-C or SIGTERM cancels the run gracefully; a second one stops it at once."""
+
+    def __init__(self, runner: OfflineRunner) -> None:
+        self.runner = runner
+        self.signum: int | None = None
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if self.signum is not None:
+            if signum == signal.SIGTERM:
+                raise_terminated(signum, frame)
+            raise KeyboardInterrupt
+        self.signum = signum
+        self.runner.cancel()
+        print(
+            "interrupted: finishing the steps in flight and saving state "
+            "(press Ctrl-C again to stop at once)",
+            flush=True,
+        )
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_TERMINATED if self.signum == signal.SIGTERM else EXIT_INTERRUPTED
+
+    @contextmanager
+    def installed(self) -> Iterator[_Interrupts]:
+        previous = {s: signal.signal(s, self) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield self
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import sys
 from typing import Any
@@ -35,7 +36,7 @@ def add_parser(subparsers: Any) -> None:
         "--host", default=_env("HOST", "127.0.0.1"), help="[HOST] default 127.0.0.1"
     )
     parser.add_argument(
-        "--port", type=int, default=int(_env("PORT", 8765)), help="[PORT] 0 picks a free port"
+        "--port", type=int, default=_env("PORT", "8765"), help="[PORT] 0 picks a free port"
     )
     parser.add_argument("--data", default=_env("DATA", None), help="[DATA] SQLite file to persist")
     parser.add_argument(
@@ -54,12 +55,12 @@ def add_parser(subparsers: Any) -> None:
         help="[PROJECTS, comma-separated] a project id that exists; default 1234567",
     )
     parser.add_argument(
-        "--page-size", type=int, default=int(_env("PAGE_SIZE", 100)), help="[PAGE_SIZE] list size"
+        "--page-size", type=int, default=_env("PAGE_SIZE", "100"), help="[PAGE_SIZE] list size"
     )
     parser.add_argument(
         "--run-delay-ms",
         type=float,
-        default=float(_env("RUN_DELAY_MS", 1000)),
+        default=_env("RUN_DELAY_MS", "1000"),
         help="[RUN_DELAY_MS] how long an import run stays queued, then running",
     )
     parser.add_argument(
@@ -74,7 +75,7 @@ def add_parser(subparsers: Any) -> None:
         help="[DENY_BUCKETS, comma-separated] a bucket whose imports fail with an access error",
     )
     parser.add_argument(
-        "--fail-rate", type=float, default=float(_env("FAIL_RATE", 0)), help="[FAIL_RATE] 0..1"
+        "--fail-rate", type=float, default=_env("FAIL_RATE", "0"), help="[FAIL_RATE] 0..1"
     )
     parser.add_argument(
         "--fault-status",
@@ -89,7 +90,7 @@ def add_parser(subparsers: Any) -> None:
         help="[FAULT_MODE] fail before or after doing the work",
     )
     parser.add_argument(
-        "--latency-ms", type=float, default=float(_env("LATENCY_MS", 0)), help="[LATENCY_MS]"
+        "--latency-ms", type=float, default=_env("LATENCY_MS", "0"), help="[LATENCY_MS]"
     )
     parser.add_argument("--seed", type=int, default=_env("SEED", None), help="[SEED] fault dice")
     parser.set_defaults(run=run)
@@ -116,8 +117,35 @@ def _statuses(args: argparse.Namespace) -> list[int | str]:
     return [int(s) if s.isdigit() else s for s in raw]
 
 
+def _refusal(args: argparse.Namespace, deny_buckets: list[str]) -> str | None:
+    """Why these settings cannot work, if they cannot."""
+    if not 0 <= args.port <= 65535:
+        return f"--port {args.port}: a port is 0 to 65535 (0 picks a free one)"
+    if deny_buckets and not args.buckets:
+        flag = "--deny-bucket" if args.deny_bucket else f"{ENV_PREFIX}DENY_BUCKETS"
+        return (
+            f"{flag} needs --buckets ({ENV_PREFIX}BUCKETS): without local buckets no import "
+            "reads a bucket, so none can be denied; pass --buckets DIR too"
+        )
+    return None
+
+
+def _listen_error(args: argparse.Namespace, exc: OSError) -> str:
+    where = f"{args.host}:{args.port}"
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"--port {args.port}: {where} is already in use; pick another port, or 0 for a free one"
+        )
+    return f"--host/--port: cannot listen on {where}: {exc.strerror or exc}"
+
+
 def run(args: argparse.Namespace) -> int:
     """Serve until interrupted; print the base URL first, then one line per request."""
+    deny_buckets = args.deny_bucket or _env_list("DENY_BUCKETS")
+    refusal = _refusal(args, deny_buckets)
+    if refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return 2
     faults = {
         "fail_rate": args.fail_rate,
         "statuses": _statuses(args),
@@ -125,18 +153,22 @@ def run(args: argparse.Namespace) -> int:
         "latency_ms": args.latency_ms,
         "seed": None if args.seed is None else int(args.seed),
     }
-    emulator = Emulator(
-        args.host,
-        args.port,
-        data=args.data,
-        access=_access(args),
-        page_size=args.page_size,
-        run_delay_ms=args.run_delay_ms,
-        buckets=args.buckets,
-        deny_buckets=args.deny_bucket or _env_list("DENY_BUCKETS"),
-        faults=faults,
-        log=sys.stdout,
-    )
+    try:
+        emulator = Emulator(
+            args.host,
+            args.port,
+            data=args.data,
+            access=_access(args),
+            page_size=args.page_size,
+            run_delay_ms=args.run_delay_ms,
+            buckets=args.buckets,
+            deny_buckets=deny_buckets,
+            faults=faults,
+            log=sys.stdout,
+        )
+    except OSError as exc:
+        print(f"error: {_listen_error(args, exc)}", file=sys.stderr)
+        return 2
     print(emulator.url, flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         emulator.serve_forever()

@@ -122,6 +122,8 @@ class Engine:
         return Step(name, "read", outputs=outs, calls=["Read"])
 
     def destroy(self, name: str) -> Step:
-        old = self.state.pop(name)
+        """Delete; the resource leaves state only once the provider has deleted it."""
+        old = self.state[name]
         self.host.delete(name, old.id, old.outputs, old.inputs)
+        del self.state[name]
         return Step(name, "delete", calls=["Delete"])

@@ -1,6 +1,7 @@
 """Drive the SDK's real dynamic-provider host over gRPC, exactly as the Pulumi engine does.
 
-`ProviderHost` starts `python -m pulumi.dynamic`, reads its port from the first line of stdout,
+`ProviderHost` starts `python -m pulumi.dynamic` (deaf to SIGINT), reads its port from the first
+line of stdout,
 and sends Configure/Check/Diff/Create/Read/Update/Delete with properties serialized by
 `pulumi.runtime.rpc`: plain values (the engine strips secrets because the host does not accept
 them), unknowns only in preview, numbers as doubles.
@@ -33,6 +34,13 @@ __all__ = [
     "resource_urn",
     "to_struct",
 ]
+
+# `python -m pulumi.dynamic`, deaf to SIGINT: a terminal's Ctrl-C reaches the whole process
+# group, and the host must finish the calls in flight while the caller winds down.
+_HOST_MAIN = (
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+    "runpy.run_module('pulumi.dynamic', run_name='__main__', alter_sys=True)"
+)
 
 UNKNOWN = UNKNOWN_SENTINEL
 """Put this value into news to stand for an output that is not known yet (preview only)."""
@@ -116,7 +124,7 @@ class ProviderHost:
         self._stderr = tempfile.NamedTemporaryFile(prefix="provider-host-", suffix=".log")  # noqa: SIM115
         full_env = {**os.environ, **(env or {}), "PULUMI_PROJECT": project}
         self._process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.dynamic"],
+            [sys.executable, "-u", "-c", _HOST_MAIN],
             stdout=subprocess.PIPE,
             stderr=self._stderr,
             cwd=cwd,

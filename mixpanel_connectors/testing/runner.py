@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import runpy
 import sys
 import threading
@@ -34,6 +35,8 @@ from .host import CheckFailed, ProviderCallError, ProviderHost
 
 __all__ = ["BANNER", "CONNECTOR_TYPE", "OfflineRunner", "PlannedResource", "RunFailed", "RunResult"]
 
+# The dynamic-provider host prefixes a provider's error with its class: "pkg.mod.Error: ..."
+_QUALIFIED_NAME = re.compile(r"^(?:[A-Za-z_]\w*\.)+[A-Za-z_]\w*: ")
 CONNECTOR_TYPE = "pulumi-python:dynamic/mixpanel:Connector"
 BANNER = (
     "Offline runner (NOT the Pulumi engine): Connectors go through the real dynamic-provider "
@@ -42,11 +45,32 @@ BANNER = (
 
 
 class RunFailed(Exception):
-    """The program or a resource failed; `result` holds what happened until then."""
+    """The program or a resource failed, or the run was cancelled; `result` holds what happened."""
 
-    def __init__(self, message: str, result: RunResult) -> None:
+    def __init__(self, message: str, result: RunResult, *, cancelled: bool = False) -> None:
         super().__init__(message)
         self.result = result
+        self.cancelled = cancelled
+
+
+class RunCancelled(Exception):
+    """The run was cancelled before this step started."""
+
+    def __init__(self) -> None:
+        super().__init__("cancelled: no new step starts once a run is cancelled")
+
+
+class ConnectorFailed(Exception):
+    """A Connector's Check or a provider call failed; the message names the Connector."""
+
+    def __init__(self, name: str, error: CheckFailed | ProviderCallError) -> None:
+        if isinstance(error, CheckFailed):
+            self.detail = "invalid inputs: " + "; ".join(
+                f"{f.property}: {f.reason}" if f.property else f.reason for f in error.failures
+            )
+        else:
+            self.detail = _QUALIFIED_NAME.sub("", error.message, count=1)
+        super().__init__(f"Connector {name!r}: {self.detail}")
 
 
 class DuplicateConnectorName(Exception):
@@ -173,6 +197,8 @@ class OfflineRunner:
         self.config = dict(config or {})
         self.state_file = Path(state_file) if state_file else None
         self._lock = threading.Lock()
+        self._state_lock = threading.Lock()
+        self._cancelled = threading.Event()
         self._result = RunResult("")
         self._preview = False
         self._declared: set[str] = set()
@@ -191,11 +217,17 @@ class OfflineRunner:
         }
 
     def save_state(self) -> None:
+        """Write state (atomically: a run stopped mid-write leaves the previous file whole)."""
         if self.state_file is None:
             return
+        with self._state_lock:
+            self._write_state()
+
+    def _write_state(self) -> None:
+        assert self.state_file is not None
         resources = {
             name: {"id": s.id, "inputs": s.inputs, "outputs": s.outputs}
-            for name, s in self.engine.state.items()
+            for name, s in dict(self.engine.state).items()
         }
         payload = {
             "version": 1,
@@ -204,7 +236,19 @@ class OfflineRunner:
             "resources": resources,
         }
         self.state_file.parent.mkdir(parents=True, exist_ok=True)
-        self.state_file.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+        partial = self.state_file.with_name(self.state_file.name + ".partial")
+        partial.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+        os.replace(partial, self.state_file)
+
+    # -- cancelling ------------------------------------------------------------------------------
+
+    def cancel(self) -> None:
+        """Start no new step; steps in flight finish and are saved (as `pulumi up` on Ctrl-C)."""
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
 
     # -- called from the mocks -----------------------------------------------------------------
 
@@ -229,6 +273,8 @@ class OfflineRunner:
             error = str(DuplicateConnectorName(name))
             self.record(PlannedResource(name, CONNECTOR_TYPE, "failed", [], {"error": error}))
             return "", {}
+        if self.cancelled:
+            raise RunCancelled()
         try:
             if read_id:
                 step = self.engine.get(name, read_id, inputs)
@@ -242,11 +288,15 @@ class OfflineRunner:
                 step = self.engine.up(name, inputs)
                 id_, outs = self.engine.state[name].id, step.outputs
         except (CheckFailed, ProviderCallError) as exc:
+            failure = ConnectorFailed(name, exc)
             failed = PlannedResource(
-                name, CONNECTOR_TYPE, "failed", [], {"error": str(exc)}, deps, inputs
+                name, CONNECTOR_TYPE, "failed", [], {"error": failure.detail}, deps, inputs
             )
             self.record(failed)
-            raise
+            raise failure from None
+        finally:
+            if not self._preview and not read_id:
+                self.save_state()  # a checkpoint after every step, as the engine keeps
         self.record(
             PlannedResource(name, CONNECTOR_TYPE, step.op, step.replaces, outs, deps, inputs)
         )
@@ -267,10 +317,17 @@ class OfflineRunner:
         result = RunResult("destroy")
         try:
             for name in reversed(list(self.engine.state)):
-                self.engine.destroy(name)
+                if self.cancelled:
+                    raise RunCancelled()
+                try:
+                    self.engine.destroy(name)
+                except ProviderCallError as exc:
+                    raise ConnectorFailed(name, exc) from None
+                finally:
+                    self.save_state()
                 result.resources.append(PlannedResource(name, CONNECTOR_TYPE, "delete"))
-        finally:
-            self.save_state()
+        except BaseException as exc:
+            raise RunFailed(_describe(exc), result, cancelled=self.cancelled) from exc
         return result
 
     def _run(self, operation: str, *, preview: bool) -> RunResult:
@@ -285,8 +342,13 @@ class OfflineRunner:
                 raise DuplicateConnectorName(self._duplicates[0])
             leftovers = [n for n in reversed(list(self.engine.state)) if n not in self._declared]
             for name in leftovers:
+                if self.cancelled:
+                    raise RunCancelled()
                 if not preview:
-                    self.engine.destroy(name)
+                    try:
+                        self.engine.destroy(name)
+                    finally:
+                        self.save_state()
                 self.record(PlannedResource(name, CONNECTOR_TYPE, "delete"))
         except BaseException as exc:  # reported with everything that happened until then
             error = exc
@@ -294,7 +356,7 @@ class OfflineRunner:
             if not preview:
                 self.save_state()
         if error is not None:
-            raise RunFailed(_describe(error), self._result) from error
+            raise RunFailed(_describe(error), self._result, cancelled=self.cancelled) from error
         return self._result
 
     def _execute_program(self, preview: bool) -> None:
@@ -325,12 +387,15 @@ class OfflineRunner:
 
 
 def _describe(error: BaseException) -> str:
-    """The root cause, without the SDK's "While processing ..." wrappers around it."""
-    while error.__cause__ is not None:
+    """The root cause, without the SDK's "While processing ..." wrappers around it.
+
+    The SDK can leave an error that is its own `__cause__`: the walk stops at any error seen.
+    """
+    seen = {id(error)}
+    while error.__cause__ is not None and id(error.__cause__) not in seen:
         error = error.__cause__
-    if isinstance(error, ProviderCallError):
-        return error.message
-    if isinstance(error, DuplicateConnectorName):
+        seen.add(id(error))
+    if isinstance(error, (ConnectorFailed, DuplicateConnectorName, RunCancelled)):
         return str(error)
     return f"{type(error).__name__}: {error}"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -206,3 +207,55 @@ def test_export_writes_a_typed_program_that_adopts_every_connector(
         again = runner.up()
         assert {r.op for r in again.connectors()} == {"same"}
     assert len(list(MixpanelClient("demo", SECRET, base_url=api.url).list_connectors(PROJECT))) == 3
+
+
+def test_the_emulator_on_a_busy_or_impossible_port_exits_2_with_one_line(api: Emulator) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = cli(api, "emulator", "--port", str(port))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert f"error: --port {port}: 127.0.0.1:{port} is already in use" in done.stderr
+    impossible = cli(api, "emulator", "--port", "99999")
+    assert impossible.returncode == 2
+    assert "--port" in impossible.stderr and "0 to 65535" in impossible.stderr
+
+
+def test_the_emulator_refuses_deny_bucket_without_buckets(api: Emulator) -> None:
+    done = cli(api, "emulator", "--port", "0", "--deny-bucket", "acme-events")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert "--deny-bucket" in done.stderr and "--buckets" in done.stderr
+    from_env = cli(api, "emulator", "--port", "0", MIXPANEL_EMULATOR_DENY_BUCKETS="acme-events")
+    assert from_env.returncode == 2
+    assert "MIXPANEL_EMULATOR_DENY_BUCKETS" in from_env.stderr
+
+
+@pytest.mark.parametrize("where", ["folder", "missing folder"])
+def test_export_to_an_unwritable_path_exits_2_with_one_line(
+    api: Emulator, made: list[str], tmp_path: Path, where: str
+) -> None:
+    target = tmp_path if where == "folder" else tmp_path / "missing" / "adopt.py"
+    done = cli(api, "export", "-o", str(target))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith(f"error: --output {target}: ")
+
+
+def test_export_refuses_json_instead_of_printing_python(api: Emulator, made: list[str]) -> None:
+    done = cli(api, "export", "--json")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1
+    assert "--json" in done.stderr and "list --json" in done.stderr
+
+
+def test_a_bad_emulator_variable_breaks_only_the_emulator_and_with_one_line(
+    api: Emulator, made: list[str]
+) -> None:
+    assert cli(api, "list", MIXPANEL_EMULATOR_PAGE_SIZE="many").returncode == 0
+    done = cli(api, "emulator", MIXPANEL_EMULATOR_PAGE_SIZE="many")
+    assert done.returncode == 2
+    assert "--page-size: invalid int value: 'many'" in done.stderr

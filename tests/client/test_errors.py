@@ -11,7 +11,9 @@ from mixpanel_connectors import (
     AuthenticationError,
     BadRequestError,
     InvalidResponseError,
+    InvalidSpecError,
     MixpanelClient,
+    MixpanelError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -144,3 +146,23 @@ def test_pagination_that_loops_is_stopped() -> None:
         client = MixpanelClient("demo", SECRET, base_url=server.url, retry=FAST_RETRY)
         with pytest.raises(InvalidResponseError, match="loops back"):
             list(client.list_connectors(PROJECT))
+
+
+def test_an_invalid_spec_is_a_mixpanel_error_with_one_line_per_problem(
+    client: MixpanelClient, emulator: Emulator
+) -> None:
+    spec = s3_spec(category_properties={"data_format": "csv"})
+    spec["connector_properties"]["s3_bucket"] = "Acme_Events"
+    with pytest.raises(InvalidSpecError) as caught:
+        client.create_connector(PROJECT, spec)
+    error = caught.value
+    assert isinstance(error, MixpanelError) and isinstance(error, ValueError)
+    assert [path for path, _ in error.problems] == [
+        "connector_properties.s3_bucket",
+        "category_properties.data_format",
+    ]
+    lines = str(error).splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("connector_properties.s3_bucket: 'Acme_Events' is not a valid")
+    assert lines[1].startswith("category_properties.data_format: Input should be")
+    assert emulator.app.requests() == []  # refused before any request

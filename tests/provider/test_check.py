@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -128,3 +131,32 @@ def test_unknown_whole_section_still_checks_the_rest() -> None:
 @pytest.mark.parametrize("news", [{}, {"connector_type": None}, {"__provider": "x"}])
 def test_empty_input_lists_what_is_required(news: dict[str, Any]) -> None:
     assert "connector_type" in failures(news)
+
+
+@pytest.mark.parametrize(
+    ("base_url", "reason"),
+    [
+        ("mixpanel.com", "mixpanel:baseUrl = 'mixpanel.com' cannot be used: base URL"),
+        ("http://mixpanel.example", "refusing plain-http base URL 'http://mixpanel.example'"),
+    ],
+)
+def test_an_unusable_base_url_fails_check_without_loading_the_http_client(
+    base_url: str, reason: str
+) -> None:
+    script = (
+        "import sys\n"
+        "from mixpanel_connectors import ConnectorProvider\n"
+        "from mixpanel_connectors.config import Settings\n"
+        "p = ConnectorProvider()\n"
+        f"p._settings = Settings.resolve({{'mixpanel:baseUrl': {base_url!r}}}, environ={{}})\n"
+        f"result = p.check({{}}, {{**{s3_spec()!r}, 'project_id': 1}})\n"
+        "print([f.reason for f in result.failures])\n"
+        "print('requests' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    reasons, requests_loaded = done.stdout.splitlines()
+    assert reason in reasons
+    assert requests_loaded == "False"
