@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .files import OutsideBuckets, bucket_files
 from .validation import REMAP_KEYS
 
 MAX_FILE_BYTES = 2 * 1024**3
@@ -103,6 +104,17 @@ def _decode(key: str, data: bytes, compression: str | None) -> bytes:
         raise ImportFailed("corrupt_file", f"{key} is not a readable gzip file: {exc}") from exc
 
 
+def _files(buckets: Path, root: Path, scheme: str, bucket: str) -> list[tuple[str, Path]]:
+    try:
+        return bucket_files(buckets, root)
+    except OutsideBuckets as outside:
+        where = f"{scheme}://{bucket}/{outside.key}"
+        raise ImportFailed(
+            "outside_buckets",
+            f"{where} links outside the buckets folder; the emulator reads only files inside it",
+        ) from None
+
+
 def run_import(buckets: Path, connector: dict[str, Any], denied: set[str]) -> ImportOutcome:
     """Read every matching file and count what Mixpanel would import; never raises."""
     outcome = ImportOutcome()
@@ -116,9 +128,7 @@ def run_import(buckets: Path, connector: dict[str, Any], denied: set[str]) -> Im
             raise ImportFailed(
                 "bucket_not_found", f"The specified bucket does not exist: {scheme}://{bucket}"
             )
-        files = sorted(
-            (path.relative_to(root).as_posix(), path) for path in root.rglob("*") if path.is_file()
-        )
+        files = _files(buckets, root, scheme, bucket)
         matching = [(key, path) for key, path in files if key.startswith(prefix)]
         if not matching:
             raise ImportFailed(
