@@ -335,8 +335,9 @@ class EmulatorApp:
             raise ApiProblem(400, f"project must be a project id, got {raw!r}")
         project = int(raw)
         items, _ = self.store.page(project, 0, 1_000_000)
-        records = self.runs.imported(project, items, time.time())
-        return {"project": project, "count": len(records), "records": records}
+        count, records = self.runs.imported(project, items, time.time())
+        truncated = count > len(records)
+        return {"project": project, "count": count, "records": records, "truncated": truncated}
 
     def _set_access(self, spec: dict[str, Any]) -> None:
         deny = spec.get("deny")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .app import MAX_BODY_BYTES, Access, EmulatorApp, Request, Response
+from .lines import MAX_FILE_BYTES
 from .store import MemoryStore, SqliteStore, Store
 
 __all__ = ["Emulator"]
@@ -87,6 +88,7 @@ class Emulator:
         page_size: int = 100,
         run_delay_ms: float = 1000.0,
         buckets: str | Path | None = None,
+        max_file_bytes: int = MAX_FILE_BYTES,
         deny_buckets: list[str] | None = None,
         faults: dict[str, Any] | None = None,
         log: IO[str] | None = None,
@@ -104,6 +106,7 @@ class Emulator:
         if faults:
             self.app.faults.configure(faults)
         self.app.runs.denied = set(deny_buckets or [])
+        self.app.runs.max_file_bytes = max_file_bytes
         self._server = _Server((host, port), self.app)
         self._thread: threading.Thread | None = None
 
