@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Protocol
+
+from .parsing import depth, strict_loads
 
 MAX_FILE_BYTES = 2 * 1024**3
 MAX_LINE_BYTES = 1024**2
@@ -57,22 +58,6 @@ def read_lines(handle: Readable, key: str, cap: int) -> Iterator[bytes | None]:
         yield None
 
 
-def _refuse_constant(name: str) -> object:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _depth(value: object) -> int:
-    deepest, level = 0, [(value, 1)]
-    while level:
-        item, depth = level.pop()
-        deepest = max(deepest, depth)
-        if isinstance(item, dict):
-            level.extend((child, depth + 1) for child in item.values())
-        elif isinstance(item, list):
-            level.extend((child, depth + 1) for child in item)
-    return deepest
-
-
 def parse_record(line: bytes, key: str, number: int) -> object:
     """The line's JSON value, None when it is not JSON (NaN included); too deep fails the run."""
     too_deep = ImportFailed(
@@ -81,11 +66,11 @@ def parse_record(line: bytes, key: str, number: int) -> object:
         "flatten it or split it into properties",
     )
     try:
-        record = json.loads(line, parse_constant=_refuse_constant)
+        record = strict_loads(line)
     except RecursionError:
         raise too_deep from None
     except ValueError:
         return None
-    if line.count(b"[") + line.count(b"{") > MAX_DEPTH and _depth(record) > MAX_DEPTH:
+    if line.count(b"[") + line.count(b"{") > MAX_DEPTH and depth(record) > MAX_DEPTH:
         raise too_deep
     return record
