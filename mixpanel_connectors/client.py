@@ -25,6 +25,7 @@ from .errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    CertificateError,
     ConfigurationError,
     InvalidResponseError,
     NotFoundError,
@@ -61,7 +62,7 @@ _MAX_REDIRECTS = 5
 
 
 def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -71,6 +72,12 @@ def _is_loopback(host: str) -> bool:
 
 def _check_base_url(base_url: str) -> str:
     parts = urlsplit(base_url)
+    if "@" in parts.netloc:
+        shown = f"{parts.scheme}://***@{parts.netloc.rpartition('@')[2]}{parts.path}"
+        raise ConfigurationError(
+            f"base URL {shown!r} carries credentials (user:password@); remove them: the client "
+            "sends the service account itself"
+        )
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or not host:
         raise ConfigurationError(
@@ -297,6 +304,8 @@ class MixpanelClient:
             try:
                 response = self._send(method, path, json_body)
             except TransportError as exc:
+                if isinstance(exc, CertificateError):
+                    raise
                 if method == "POST" and not exc.not_sent:
                     raise AmbiguousCreateError(method, path, exc, started_wall) from exc
                 failures.append(str(exc).split(": ", 1)[-1])
@@ -356,6 +365,14 @@ class MixpanelClient:
                     path,
                     f"no answer within {self.timeout} s (connect, read): {type(exc).__name__}",
                     not_sent=_was_not_sent(exc),
+                ) from exc
+            except requests.exceptions.SSLError as exc:
+                raise CertificateError(
+                    method,
+                    path,
+                    f"TLS failed, nothing was sent: {_describe(exc)}; if a proxy or private CA "
+                    "signs this host's certificate, point REQUESTS_CA_BUNDLE at its PEM bundle",
+                    not_sent=True,
                 ) from exc
             except requests.RequestException as exc:
                 raise APIConnectionError(
