@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-DEV_SET := '.[dev,aws,gcp]'
+DEV_SET := '.[dev,emulator,aws,gcp]'
 
 .PHONY: demo test bench venv clean
 
@@ -27,7 +27,7 @@ endef
 venv: $(PY)
 
 demo: $(PY)
-	$(call install,-e .)
+	$(call install,-e '.[emulator]')
 	$(PY) scripts/demo.py
 
 test: $(PY)
@@ -38,7 +38,7 @@ test: $(PY)
 	$(VENV)/bin/pytest
 
 bench: $(PY)
-	$(call install,-e '.[bench]')
+	$(call install,-e '.[bench,emulator]')
 	$(PY) -m benchmarks.run
 
 clean:

@@ -24,6 +24,7 @@ from .errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    CertificateError,
     ConfigurationError,
     InvalidResponseError,
     InvalidSpecError,
@@ -311,6 +312,8 @@ class MixpanelClient:
             try:
                 response = self._send(method, path, json_body)
             except TransportError as exc:
+                if isinstance(exc, CertificateError):
+                    raise
                 if method == "POST" and not exc.not_sent:
                     raise AmbiguousCreateError(method, path, exc, started_wall) from exc
                 failures.append(str(exc).split(": ", 1)[-1])
@@ -370,6 +373,14 @@ class MixpanelClient:
                     path,
                     f"no answer within {self.timeout} s (connect, read): {type(exc).__name__}",
                     not_sent=_was_not_sent(exc),
+                ) from exc
+            except requests.exceptions.SSLError as exc:
+                raise CertificateError(
+                    method,
+                    path,
+                    f"TLS failed, nothing was sent: {_describe(exc)}; if a proxy or private CA "
+                    "signs this host's certificate, point REQUESTS_CA_BUNDLE at its PEM bundle",
+                    not_sent=True,
                 ) from exc
             except requests.RequestException as exc:
                 raise APIConnectionError(

@@ -71,7 +71,7 @@ class Settings:
             try:
                 values[setting] = convert(raw)
             except (TypeError, ValueError) as exc:
-                shown = "<hidden>" if setting == "secret" else repr(raw)
+                shown = "<hidden>" if setting == "secret" else repr(_redacted(str(raw)))
                 problems.append(f"{origin} = {shown} cannot be used: {exc}")
 
         pick("service_account", str)
@@ -119,3 +119,12 @@ def _count(value: Any) -> int:
     if not number.is_integer() or number < 0:
         raise ValueError("expected a whole number, 0 or more")
     return int(number)
+
+
+def _redacted(raw: str) -> str:
+    """A value as messages may show it: a URL's user:password@ part hidden."""
+    scheme, sep, rest = raw.partition("://")
+    netloc, slash, path = rest.partition("/")
+    if sep and "@" in netloc:
+        return f"{scheme}://***@{netloc.rpartition('@')[2]}{slash}{path}"
+    return raw

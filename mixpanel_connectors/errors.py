@@ -14,6 +14,7 @@ __all__ = [
     "AmbiguousCreateError",
     "AuthenticationError",
     "BadRequestError",
+    "CertificateError",
     "ConfigurationError",
     "InvalidResponseError",
     "InvalidSpecError",
@@ -148,6 +149,10 @@ class TransportError(APIError):
 
 class APIConnectionError(TransportError):
     """The connection failed, or was dropped before an answer arrived."""
+
+
+class CertificateError(APIConnectionError):
+    """The server's TLS certificate is not trusted: nothing was sent, and retrying cannot help."""
 
 
 class APITimeoutError(TransportError):

@@ -11,7 +11,7 @@ __all__ = ["check_base_url"]
 
 
 def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -22,6 +22,12 @@ def _is_loopback(host: str) -> bool:
 def check_base_url(base_url: str) -> str:
     """The URL without a trailing slash; ConfigurationError unless https, or http to loopback."""
     parts = urlsplit(base_url)
+    if "@" in parts.netloc:
+        shown = f"{parts.scheme}://***@{parts.netloc.rpartition('@')[2]}{parts.path}"
+        raise ConfigurationError(
+            f"base URL {shown!r} carries credentials (user:password@); remove them: the client "
+            "sends the service account itself"
+        )
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or not host:
         raise ConfigurationError(

@@ -12,7 +12,7 @@ from ..import_runs import by_time, first_run, latest_run
 from ..models import Connector, ImportRun
 from ..waiting import run_summary
 from .common import EXIT_API_ERROR, EXIT_OK, add_settings_flags, client_and_project, print_json
-from .output import fields, is_terminal, table
+from .output import fields, is_terminal, shown, table
 
 FINISHED = ("success", "failed")
 RUN_HEADERS = [
@@ -189,10 +189,8 @@ def _watch(args: argparse.Namespace, client: Any, project: int) -> int:
                         task, completed=run.progress or 0.0, description=run.status or ""
                     )
                 elif not args.json and (run.status, run.progress) != last:
-                    print(
-                        f"{run.status} {0 if run.progress is None else run.progress:.0%}",
-                        flush=True,
-                    )
+                    progress = 0 if run.progress is None else run.progress
+                    print(f"{shown(run.status or '')} {progress:.0%}", flush=True)
                 last = (run.status, run.progress)
                 if run.status in FINISHED:
                     break
@@ -206,9 +204,7 @@ def _watch(args: argparse.Namespace, client: Any, project: int) -> int:
     else:
         table(RUN_HEADERS, [_run_row(run)])
     if run.status == "failed":
-        print(
-            f"error: the import failed: {run.error.message if run.error else 'no reason given'}",
-            file=sys.stderr,
-        )
+        reason = shown(run.error.message or "") if run.error else "no reason given"
+        print(f"error: the import failed: {reason}", file=sys.stderr)
         return EXIT_API_ERROR
     return EXIT_OK

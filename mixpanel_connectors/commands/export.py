@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import keyword
+import math
 import re
 import sys
 from datetime import datetime, timezone
@@ -11,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Connector
-from .common import EXIT_OK, UsageError, add_settings_flags, client_and_project
+from .common import EXIT_API_ERROR, EXIT_OK, UsageError, add_settings_flags, client_and_project
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 ARGS_CLASS = {"s3Import": "S3ConnectorPropertiesArgs", "gcsImport": "GcsConnectorPropertiesArgs"}
 
 
@@ -41,28 +44,54 @@ def _identifier(text: str, taken: set[str]) -> str:
     return candidate
 
 
-def _kwargs(values: dict[str, Any], indent: str) -> str:
-    return "".join(
-        f"{indent}{key}={value!r},\n" for key, value in values.items() if value is not None
-    )
+class ExportError(ValueError):
+    """A connector the API described in a way that cannot be written as a program."""
+
+
+def _literal(value: Any, where: str) -> str:
+    """`value` as Python source, when it is plain JSON data; ExportError otherwise."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ExportError(f"{where} is {value!r}, which no literal can write (NaN or Infinity)")
+    if value is None or isinstance(value, (str, int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v, f"{where}[{i}]") for i, v in enumerate(value)) + "]"
+    if isinstance(value, dict):
+        items = (
+            f"{_literal(str(k), where)}: {_literal(v, f'{where}.{k}')}" for k, v in value.items()
+        )
+        return "{" + ", ".join(items) + "}"
+    raise ExportError(f"{where} is a {type(value).__name__}, which is not JSON data")
+
+
+def _kwargs(values: dict[str, Any], indent: str, where: str) -> str:
+    lines = []
+    for key, value in values.items():
+        if value is None:
+            continue
+        if not _NAME.fullmatch(key) or keyword.iskeyword(key):
+            raise ExportError(f"{where} has the key {key[:60]!r}, which is not a property name")
+        lines.append(f"{indent}{key}={_literal(value, f'{where}.{key}')},\n")
+    return "".join(lines)
 
 
 def _declaration(variable: str, connector: Connector, project: int) -> str:
     props = {k: v for k, v in connector.connector_properties.items() if v is not None}
     category = {k: v for k, v in connector.category_properties.items() if v is not None}
+    where = f"connector {connector.connector_id[:40]!r}"
     return (
         f"{variable} = Connector(\n"
         f"    {variable.replace('_', '-')!r},\n"
         f"    connector_type={connector.connector_type!r},\n"
         f"    connector_properties={ARGS_CLASS[connector.connector_type]}(\n"
-        f"{_kwargs(props, ' ' * 8)}"
+        f"{_kwargs(props, ' ' * 8, f'{where}.connector_properties')}"
         f"    ),\n"
         f"    category_properties=CategoryPropertiesArgs(\n"
-        f"{_kwargs(category, ' ' * 8)}"
+        f"{_kwargs(category, ' ' * 8, f'{where}.category_properties')}"
         f"    ),\n"
-        f"{_kwargs({'label': connector.label or None}, ' ' * 4)}"
+        f"{_kwargs({'label': connector.label or None}, ' ' * 4, where)}"
         f"    project_id={project},\n"
-        f"    existing_connector_id={connector.connector_id!r},\n"
+        f"    existing_connector_id={_literal(connector.connector_id, where)},\n"
         f")\n"
         f"pulumi.export({variable + '_connector_id'!r}, {variable}.connector_id)\n"
     )
@@ -75,7 +104,9 @@ def render_program(connectors: list[Connector], project: int) -> str:
     for connector in connectors:
         if connector.connector_type not in ARGS_CLASS:
             kind = connector.connector_type
-            skipped.append(f"# skipped {connector.connector_id}: type {kind!r} is not supported\n")
+            skipped.append(
+                f"# skipped {connector.connector_id!r}: type {kind!r} is not supported\n"
+            )
             continue
         variable = _identifier(
             connector.label or f"{connector.connector_type}_{connector.connector_id[:8]}", taken
@@ -96,7 +127,9 @@ def render_program(connectors: list[Connector], project: int) -> str:
         "    S3ConnectorPropertiesArgs,\n"
         ")\n\n"
     )
-    return header + "".join(skipped) + ("\n" if skipped else "") + "\n".join(blocks)
+    source = header + "".join(skipped) + ("\n" if skipped else "") + "\n".join(blocks)
+    ast.parse(source)  # what is written is always a program
+    return source
 
 
 def _write(output: str, source: str) -> None:
@@ -122,7 +155,11 @@ def run(args: argparse.Namespace) -> int:
             "connectors as JSON"
         )
     client, project = client_and_project(args)
-    source = render_program(list(client.list_connectors(project)), project)
+    try:
+        source = render_program(list(client.list_connectors(project)), project)
+    except ExportError as exc:
+        print(f"error: nothing written: {exc}", file=sys.stderr)
+        return EXIT_API_ERROR
     if args.output:
         _write(args.output, source)
         print(f"wrote {args.output}", file=sys.stderr)

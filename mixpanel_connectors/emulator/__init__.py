@@ -6,5 +6,6 @@ code with the client, so a mistake on either side shows up as a failing test.
 
 from .app import Access, EmulatorApp
 from .server import Emulator
+from .wsgi import wsgi_app
 
-__all__ = ["Access", "Emulator", "EmulatorApp"]
+__all__ = ["Access", "Emulator", "EmulatorApp", "wsgi_app"]

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from .errors import ApiProblem
 from .faults import Fault, FaultPlan
+from .parsing import MAX_ID, load_body, whole_number
 from .runs import RunBook
 from .store import Store, StoredConnector
 from .validation import validate_create
@@ -26,6 +27,7 @@ from .validation import validate_create
 DEFAULT_ACCOUNTS = {"demo": "demo-secret"}
 DEFAULT_PROJECTS = (1234567,)
 MAX_BODY_BYTES = 1 << 20
+MAX_PAGE = 1_000_000
 _LOG_LIMIT = 200_000
 _API = re.compile(r"^/api/app/projects/(?P<project>[^/]+)/connectors(?P<rest>/.*)?$")
 _ONE = re.compile(r"^/(?P<cid>[^/]+)$")
@@ -124,6 +126,8 @@ class EmulatorApp:
                 return self._control(request)
             except ApiProblem as problem:
                 return self._render(problem)
+            except Exception:  # a control must answer too, whatever it was sent
+                return Response(500, {"status": "error", "error": "internal emulator error"})
         started = time.monotonic()
         if self.faults.latency_ms:
             time.sleep(self.faults.latency_ms / 1000)
@@ -258,9 +262,9 @@ class EmulatorApp:
         return user
 
     def _project(self, raw: str, user: str) -> int:
-        if not raw.isdigit() or int(raw) not in self.access.projects:
-            raise ApiProblem(404, f"Project {raw} not found")
-        project = int(raw)
+        project = whole_number(raw)
+        if project is None or project not in self.access.projects:
+            raise ApiProblem(404, f"Project {raw[:40]} not found")
         allowed = self.access.grants.get(user)
         if allowed is not None and project not in allowed:
             raise ApiProblem(403, f"Service account {user} has no access to project {project}")
@@ -274,9 +278,9 @@ class EmulatorApp:
 
     def _list(self, request: Request, project: int) -> Response:
         raw_page = request.query.get("page", ["1"])[0]
-        if not raw_page.isdigit() or int(raw_page) < 1:
-            raise ApiProblem(400, f"page must be a positive integer, got {raw_page!r}")
-        page = int(raw_page)
+        page = whole_number(raw_page, MAX_PAGE)
+        if not page:
+            raise ApiProblem(400, f"page must be a whole number from 1 to {MAX_PAGE}")
         items, total = self.store.page(project, (page - 1) * self.page_size, self.page_size)
         has_more = page * self.page_size < total
         next_url = f"/api/app/projects/{project}/connectors/?page={page + 1}" if has_more else None
@@ -342,10 +346,7 @@ class EmulatorApp:
             raise ApiProblem(413, f"Request body over {MAX_BODY_BYTES} bytes")
         if not request.body.strip():
             raise ApiProblem(400, "Request body must be a JSON object", kind="invalid_request")
-        try:
-            body = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ApiProblem(400, f"Malformed JSON body: {exc}", kind="invalid_request") from exc
+        body = load_body(request.body)
         if not isinstance(body, dict):
             raise ApiProblem(
                 400,
@@ -357,13 +358,13 @@ class EmulatorApp:
     # -- test controls ---------------------------------------------------------------------------
 
     def _imported(self, request: Request) -> dict[str, Any]:
-        raw = request.query.get("project", [""])[0]
-        if not raw.isdigit():
-            raise ApiProblem(400, f"project must be a project id, got {raw!r}")
-        project = int(raw)
+        project = whole_number(request.query.get("project", [""])[0])
+        if project is None:
+            raise ApiProblem(400, f"project must be a project id from 0 to {MAX_ID}")
         items, _ = self.store.page(project, 0, 1_000_000)
-        records = self.runs.imported(project, items, time.time())
-        return {"project": project, "count": len(records), "records": records}
+        count, records = self.runs.imported(project, items, time.time())
+        truncated = count > len(records)
+        return {"project": project, "count": count, "records": records, "truncated": truncated}
 
     def _set_access(self, spec: dict[str, Any]) -> None:
         deny = spec.get("deny")

@@ -11,11 +11,13 @@ from __future__ import annotations
 import random
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from .errors import ApiProblem
 
 MODES = ("reject", "lose_response")
+MAX_LATENCY_MS = 60_000
+MAX_RETRY_AFTER = 86_400
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,26 @@ def _bad(message: str) -> ApiProblem:
     return ApiProblem(400, f"bad fault settings: {message}")
 
 
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(spec: dict[str, Any], key: str, default: float, top: float, what: str) -> float:
+    value = spec.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= top:
+        raise _bad(f"{key} is {what} from 0 to {top:g}, got {value!r}")
+    return float(value)
+
+
+def _list(spec: dict[str, Any], key: str, default: list[Any]) -> list[Any]:
+    value = spec.get(key, default)
+    if not isinstance(value, list):
+        raise _bad(f"{key} is a list, got {value!r}")
+    return value
+
+
 def _status(value: object) -> int | str:
-    if value in ("drop", "truncate") or (isinstance(value, int) and 400 <= value <= 599):
+    if value in ("drop", "truncate") or (_is_int(value) and 400 <= value <= 599):
         return value
     raise _bad(f"a status is an HTTP error code (400-599), 'drop' or 'truncate', got {value!r}")
 
@@ -88,40 +108,50 @@ class FaultPlan:
         unknown = set(spec) - known
         if unknown:
             raise _bad(f"unknown keys {sorted(unknown)}; known: {sorted(known)}")
-        rate = spec.get("fail_rate", 0.0)
-        if not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
-            raise _bad(f"fail_rate is a number from 0 to 1, got {rate!r}")
-        statuses = [_status(s) for s in spec.get("statuses", [503])] or [503]
+        rate = _number(spec, "fail_rate", 0.0, 1, "a number")
+        statuses = [_status(s) for s in _list(spec, "statuses", [503])] or [503]
         mode = _mode(spec.get("mode", "reject"))
-        latency = spec.get("latency_ms", 0)
-        if not isinstance(latency, (int, float)) or latency < 0:
-            raise _bad(f"latency_ms is a non-negative number, got {latency!r}")
+        latency = _number(spec, "latency_ms", 0, MAX_LATENCY_MS, "a number of milliseconds")
         retry_after = spec.get("retry_after", 1)
-        if not isinstance(retry_after, int) or retry_after < 0:
-            raise _bad(f"retry_after is a whole number of seconds, got {retry_after!r}")
-        queue = [self._queued(entry, retry_after) for entry in spec.get("queue", [])]
+        if not _is_int(retry_after) or not 0 <= retry_after <= MAX_RETRY_AFTER:
+            raise _bad(
+                f"retry_after is a whole number of seconds from 0 to {MAX_RETRY_AFTER}, "
+                f"got {retry_after!r}"
+            )
+        seed = spec.get("seed")
+        if seed is not None and not _is_int(seed) and not isinstance(seed, str):
+            raise _bad(f"seed is a whole number or a string, got {seed!r}")
+        queue = [self._queued(entry, retry_after) for entry in _list(spec, "queue", [])]
         with self._lock:
-            self.fail_rate = float(rate)
+            self.fail_rate = rate
             self.statuses = statuses
             self.mode = mode
-            self.latency_ms = float(latency)
+            self.latency_ms = latency
             self.retry_after = retry_after
-            self._random = random.Random(spec.get("seed"))
+            self._random = random.Random(seed)
             self._queue = queue
 
     @staticmethod
     def _queued(entry: object, retry_after: int) -> QueuedFault:
         if not isinstance(entry, dict):
             raise _bad(f"a queue entry is an object, got {entry!r}")
+        unknown = set(entry) - {"method", "status", "mode", "path_contains"}
+        if unknown:
+            raise _bad(f"unknown queue entry keys {sorted(unknown)}")
         method = entry.get("method")
+        path_contains = entry.get("path_contains")
+        if not isinstance(method, (str, type(None))) or not isinstance(
+            path_contains, (str, type(None))
+        ):
+            raise _bad("a queue entry's method and path_contains are strings")
         status = _status(entry.get("status", 503))
         mode = _mode(entry.get("mode", "reject"))
         if mode == "mixed":
             raise _bad("a queued fault has mode reject or lose_response")
         return QueuedFault(
             fault=_fault(status, mode, retry_after),
-            method=method.upper() if isinstance(method, str) else None,
-            path_contains=entry.get("path_contains"),
+            method=method.upper() if method else None,
+            path_contains=path_contains,
         )
 
     def describe(self) -> dict[str, Any]:

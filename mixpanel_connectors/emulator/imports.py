@@ -8,30 +8,23 @@ NDJSON (optionally gzip); records without the fields their data format needs are
 from __future__ import annotations
 
 import gzip
-import json
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TypeGuard
 
+from .files import OutsideBuckets, bucket_files
+from .lines import MAX_FILE_BYTES, ImportFailed, parse_record, read_lines, size_text
 from .validation import REMAP_KEYS
 
-MAX_FILE_BYTES = 2 * 1024**3
+SAMPLE_SIZE = 1000
 _GZIP_MAGIC = b"\x1f\x8b"
-
-
-class ImportFailed(Exception):
-    """The run fails with this message and code, as Mixpanel reports it."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass
 class ImportOutcome:
-    """The end of a run: counters, the records imported, or the error that failed it."""
+    """The end of a run: counters, a sample of the records imported, or the error that failed it."""
 
     error: ImportFailed | None = None
     num_events_processed: int = 0
@@ -47,7 +40,7 @@ def _has_time(record: dict[str, Any]) -> bool:
     return isinstance(props, dict) and props.get("time") is not None
 
 
-def _keeps(record: object, category: dict[str, Any]) -> bool:
+def _keeps(record: object, category: dict[str, Any]) -> TypeGuard[dict[str, Any]]:
     """Whether Mixpanel would import this record under the connector's data format."""
     if not isinstance(record, dict):
         return False
@@ -85,8 +78,9 @@ def _denied(scheme: str, bucket: str, prefix: str, connector: dict[str, Any]) ->
     )
 
 
-def _decode(key: str, data: bytes, compression: str | None) -> bytes:
-    is_gzip = data[:2] == _GZIP_MAGIC
+def _open(key: str, path: Path, compression: str | None) -> gzip.GzipFile | BinaryIO:
+    with path.open("rb") as probe:
+        is_gzip = probe.read(2) == _GZIP_MAGIC
     if compression in (None, "none") and is_gzip:
         raise ImportFailed(
             "compression_mismatch", f"no compression specified but gzip detected in {key}"
@@ -95,16 +89,42 @@ def _decode(key: str, data: bytes, compression: str | None) -> bytes:
         raise ImportFailed(
             "compression_mismatch", f"gzip compression specified but {key} is not gzip"
         )
-    if not is_gzip:
-        return data
+    return gzip.open(path, "rb") if is_gzip else path.open("rb")
+
+
+def _records(key: str, path: Path, compression: str | None, cap: int) -> Iterator[object]:
+    """Each non-blank line of a file, parsed (None when unreadable), read one line at a time."""
+    with _open(key, path, compression) as handle:
+        for number, line in enumerate(read_lines(handle, key, cap), start=1):
+            if line is None:
+                yield None
+            elif line.strip():
+                yield parse_record(line, key, number)
+
+
+def _files(buckets: Path, root: Path, scheme: str, bucket: str) -> list[tuple[str, Path]]:
     try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise ImportFailed("corrupt_file", f"{key} is not a readable gzip file: {exc}") from exc
+        return bucket_files(buckets, root)
+    except OutsideBuckets as outside:
+        where = f"{scheme}://{bucket}/{outside.key}"
+        raise ImportFailed(
+            "outside_buckets",
+            f"{where} links outside the buckets folder; the emulator reads only files inside it",
+        ) from None
 
 
-def run_import(buckets: Path, connector: dict[str, Any], denied: set[str]) -> ImportOutcome:
-    """Read every matching file and count what Mixpanel would import; never raises."""
+def run_import(
+    buckets: Path,
+    connector: dict[str, Any],
+    denied: set[str],
+    *,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    sample: int = SAMPLE_SIZE,
+) -> ImportOutcome:
+    """Read every matching file and count what Mixpanel would import; never raises.
+
+    Files are streamed line by line; only the first `sample` records imported are kept.
+    """
     outcome = ImportOutcome()
     scheme, bucket, prefix = _location(connector)
     category = connector["category_properties"]
@@ -116,35 +136,37 @@ def run_import(buckets: Path, connector: dict[str, Any], denied: set[str]) -> Im
             raise ImportFailed(
                 "bucket_not_found", f"The specified bucket does not exist: {scheme}://{bucket}"
             )
-        files = sorted(
-            (path.relative_to(root).as_posix(), path) for path in root.rglob("*") if path.is_file()
-        )
+        files = _files(buckets, root, scheme, bucket)
         matching = [(key, path) for key, path in files if key.startswith(prefix)]
         if not matching:
             raise ImportFailed(
                 "no_files", f"No files found under {scheme}://{bucket}/{prefix} to import"
             )
         for key, path in matching:
-            size = path.stat().st_size
-            if size >= MAX_FILE_BYTES:
+            try:
+                size = path.stat().st_size
+                if size >= max_file_bytes:
+                    raise ImportFailed(
+                        "file_too_large",
+                        f"{key} is {size} bytes; a file of {size_text(max_file_bytes)} or more "
+                        "cancels the import",
+                    )
+                for record in _records(key, path, category.get("compression"), max_file_bytes):
+                    outcome.num_events_processed += 1
+                    if _keeps(record, category):
+                        outcome.num_events_imported += 1
+                        if len(outcome.records) < sample:
+                            outcome.records.append(record)
+                    else:
+                        outcome.num_events_dropped += 1
+            except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
                 raise ImportFailed(
-                    "file_too_large",
-                    f"{key} is {size} bytes; a file of 2 GB or more cancels the import",
-                )
-            text = _decode(key, path.read_bytes(), category.get("compression"))
-            for line in text.splitlines():
-                if not line.strip():
-                    continue
-                outcome.num_events_processed += 1
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    record = None
-                if _keeps(record, category):
-                    outcome.records.append(record)
-                    outcome.num_events_imported += 1
-                else:
-                    outcome.num_events_dropped += 1
+                    "corrupt_file", f"{key} is not a readable gzip file: {exc}"
+                ) from exc
+            except OSError as exc:
+                raise ImportFailed(
+                    "unreadable_file", f"{key} could not be read: {exc.strerror or exc}"
+                ) from exc
             outcome.num_files_imported += 1
             outcome.size_imported += size
     except ImportFailed as failed:

@@ -13,7 +13,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .imports import ImportOutcome, run_import
+from .imports import SAMPLE_SIZE, ImportOutcome, run_import
+from .lines import MAX_FILE_BYTES, ImportFailed
 from .store import StoredConnector
 
 GO_ZERO_TIME = "0001-01-01 00:00:00 +0000 UTC"
@@ -38,18 +39,27 @@ def _time(ts: float | None, shape: str) -> str:
 class RunBook:
     """Outcomes of finished runs, the buckets they read, and which buckets deny access."""
 
-    def __init__(self, buckets: Path | None = None, delay_s: float = 1.0) -> None:
+    def __init__(
+        self,
+        buckets: Path | None = None,
+        delay_s: float = 1.0,
+        max_file_bytes: int = MAX_FILE_BYTES,
+    ) -> None:
         self.buckets = buckets
         self.delay_s = delay_s
+        self.max_file_bytes = max_file_bytes
         self.denied: set[str] = set()
         self._lock = threading.Lock()
         self._outcomes: dict[str, ImportOutcome] = {}
+        self._running: dict[str, threading.Lock] = {}
         self._imported: dict[int, list[dict[str, Any]]] = {}
+        self._counts: dict[int, int] = {}
 
     def reset(self) -> None:
         with self._lock:
             self._outcomes.clear()
             self._imported.clear()
+            self._counts.clear()
             self.denied = set()
 
     def forget(self, connector_id: str) -> None:
@@ -57,27 +67,50 @@ class RunBook:
             self._outcomes.pop(connector_id, None)
 
     def _finish(self, item: StoredConnector) -> ImportOutcome:
+        """The run's outcome, reading its files at most once and outside the book's lock."""
         with self._lock:
             outcome = self._outcomes.get(item.connector_id)
-            if outcome is None:
-                if self.buckets is None:
-                    outcome = ImportOutcome()
-                else:
-                    outcome = run_import(self.buckets, item.record, set(self.denied))
+            if outcome is not None:
+                return outcome
+            gate = self._running.setdefault(item.connector_id, threading.Lock())
+        with gate:
+            with self._lock:
+                outcome = self._outcomes.get(item.connector_id)
+            if outcome is not None:
+                return outcome
+            outcome = self._run(item)
+            with self._lock:
                 self._outcomes[item.connector_id] = outcome
-                for record in outcome.records:
-                    self._imported.setdefault(item.project, []).append(
-                        {"connector_id": item.connector_id, "record": record}
+                self._running.pop(item.connector_id, None)
+                if outcome.error is None:
+                    self._counts[item.project] = (
+                        self._counts.get(item.project, 0) + outcome.num_events_imported
                     )
+                kept = self._imported.setdefault(item.project, [])
+                for record in outcome.records[: max(0, SAMPLE_SIZE - len(kept))]:
+                    kept.append({"connector_id": item.connector_id, "record": record})
+                outcome.records = []
             return outcome
 
-    def imported(self, project: int, items: list[StoredConnector], now: float) -> list[Any]:
-        """Records imported into a project, after running every import that is due."""
+    def _run(self, item: StoredConnector) -> ImportOutcome:
+        if self.buckets is None:
+            return ImportOutcome()
+        try:
+            return run_import(
+                self.buckets, item.record, set(self.denied), max_file_bytes=self.max_file_bytes
+            )
+        except Exception as exc:  # a run that cannot be read fails; history must keep answering
+            return ImportOutcome(error=ImportFailed("internal", f"the run could not finish: {exc}"))
+
+    def imported(
+        self, project: int, items: list[StoredConnector], now: float
+    ) -> tuple[int, list[Any]]:
+        """How many records a project imported and a sample of them, after every run due."""
         for item in items:
             if now - item.created_ts >= 2 * self.delay_s:
                 self._finish(item)
         with self._lock:
-            return list(self._imported.get(project, []))
+            return self._counts.get(project, 0), list(self._imported.get(project, []))
 
     def history(
         self, item: StoredConnector, now: float, shape: str = "samples"

@@ -1,73 +1,55 @@
-"""Serving the emulator over HTTP: a threaded stdlib server, in a thread or in the foreground."""
+"""Serving the emulator over HTTP with waitress, in a background thread or in the foreground.
+
+waitress brings what a stdlib server lacks against bursts and careless clients: a real listen
+backlog, a bounded pool of worker threads, timeouts on idle and half-sent connections, and a
+hardened request parser.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import json
+import logging
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO, Any
 
-from .app import MAX_BODY_BYTES, Access, EmulatorApp, Request, Response
+from .app import MAX_BODY_BYTES, Access, EmulatorApp
+from .lines import MAX_FILE_BYTES
 from .store import MemoryStore, SqliteStore, Store
+from .wsgi import wsgi_app
+
+BACKLOG = 2048
+CONNECTION_LIMIT = 1000
+THREADS = 8
 
 __all__ = ["Emulator"]
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # One buffered write per answer, sent at once: headers and body in separate small writes
-    # meet Nagle's algorithm and delayed ACKs, and every request would stall for ~40 ms.
-    wbufsize = -1
-    disable_nagle_algorithm = True
-    server: _Server
-
-    def _serve(self) -> None:
-        length_header = self.headers.get("Content-Length") or "0"
-        length = int(length_header) if length_header.isdigit() else 0
-        oversized = length > MAX_BODY_BYTES
-        if oversized:
-            self.close_connection = True
-        body = self.rfile.read(length) if length and not oversized else b""
-        headers = dict(self.headers.items())
-        request = Request(self.command, self.path, headers, body, oversized=oversized)
-        self._write(self.server.app.handle(request))
-
-    def _write(self, response: Response) -> None:
-        if response.drop:
-            self.close_connection = True
-            with contextlib.suppress(OSError):
-                self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        if response.raw is not None:
-            payload = response.raw
-        else:
-            payload = b"" if response.body is None else json.dumps(response.body).encode()
-        self.send_response(response.status)
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = _serve
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Requests are logged by the app, one line each; the stdlib's log is silenced."""
+def _waitress() -> Any:
+    try:
+        import waitress.server
+    except ImportError:
+        raise RuntimeError(
+            "the emulator is served by waitress, which is not installed: "
+            "pip install 'mixpanel-connectors[emulator]'"
+        ) from None
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    return waitress.server
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], app: EmulatorApp) -> None:
-        self.app = app
-        super().__init__(address, _Handler)
+def _bound(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port (IPv4 or IPv6); OSError when the address is unusable."""
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 class Emulator:
@@ -87,9 +69,12 @@ class Emulator:
         page_size: int = 100,
         run_delay_ms: float = 1000.0,
         buckets: str | Path | None = None,
+        max_file_bytes: int = MAX_FILE_BYTES,
         deny_buckets: list[str] | None = None,
         faults: dict[str, Any] | None = None,
         log: IO[str] | None = None,
+        threads: int = THREADS,
+        idle_timeout_s: int = 30,
     ) -> None:
         store: Store = SqliteStore(data) if data else MemoryStore()
         self._log = log
@@ -104,7 +89,23 @@ class Emulator:
         if faults:
             self.app.faults.configure(faults)
         self.app.runs.denied = set(deny_buckets or [])
-        self._server = _Server((host, port), self.app)
+        self.app.runs.max_file_bytes = max_file_bytes
+        try:
+            self._server = _waitress().create_server(
+                wsgi_app(self.app),
+                sockets=[_bound(host, port)],
+                threads=threads,
+                backlog=BACKLOG,
+                connection_limit=CONNECTION_LIMIT,
+                channel_timeout=idle_timeout_s,
+                cleanup_interval=max(1, idle_timeout_s // 2),
+                max_request_body_size=MAX_BODY_BYTES + 1,
+                ident="mixpanel-emulator",
+                asyncore_use_poll=True,
+            )
+        except BaseException:
+            store.close()
+            raise
         self._thread: threading.Thread | None = None
 
     @property
@@ -128,10 +129,7 @@ class Emulator:
     def start(self) -> Emulator:
         """Serve in a daemon thread; returns once the socket is listening."""
         self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            args=(0.05,),
-            name="mixpanel-emulator",
-            daemon=True,
+            target=self._server.run, name="mixpanel-emulator", daemon=True
         )
         self._thread.start()
         return self
@@ -139,20 +137,29 @@ class Emulator:
     def serve_forever(self) -> None:
         """Serve in this thread until interrupted."""
         try:
-            self._server.serve_forever()
+            self._server.run()
         finally:
             self.close()
 
     def stop(self) -> None:
         """Stop serving and release the port and the store."""
         if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join()
+            self._server.trigger.pull_trigger(self._shut)
+            self._thread.join(10)
             self._thread = None
         self.close()
 
+    def _shut(self) -> None:
+        self._server.task_dispatcher.shutdown()
+        self._close_all()
+
+    def _close_all(self) -> None:
+        for channel in list(self._server._map.values()):
+            channel.close()
+
     def close(self) -> None:
-        self._server.server_close()
+        self._server.task_dispatcher.shutdown()
+        self._close_all()
         self.app.store.close()
 
     def __enter__(self) -> Emulator:

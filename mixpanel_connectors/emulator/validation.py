@@ -35,6 +35,7 @@ PROPERTIES = {
 TOP_LEVEL = ("connector_type", "label", "connector_properties", "category_properties")
 CATEGORY = ("data_format", "compression", "property_remap")
 _ROLE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/\S+$")
+_BUCKET = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,221}$")
 
 
 def _missing(prop: str) -> ApiProblem:
@@ -90,6 +91,11 @@ def validate_create(body: dict[str, Any]) -> dict[str, Any]:
     bucket_key = "s3_bucket" if kind == "s3Import" else "gcs_bucket"
     if not props[bucket_key]:
         raise _invalid(f"connector_properties.{bucket_key}", "must not be empty")
+    if not _BUCKET.match(props[bucket_key]) or ".." in props[bucket_key]:
+        raise _invalid(
+            f"connector_properties.{bucket_key}",
+            "a bucket name is letters, digits, '.', '-' and '_', not a path",
+        )
     if kind == "s3Import":
         if props["s3_region"] not in S3_REGIONS:
             raise _invalid("connector_properties.s3_region", "not a supported AWS region")
