@@ -7,6 +7,7 @@ import logging
 import os
 import time
 from collections.abc import Iterator, Mapping
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -62,6 +63,7 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     429: RateLimitError,
 }
 _MAX_REDIRECTS = 5
+_MAX_PAGES = 10_000
 
 
 def _origin(url: str) -> tuple[str, str]:
@@ -150,10 +152,28 @@ class MixpanelClient:
         self.retry = retry or RetryPolicy()
         self._auth = HTTPBasicAuth(username, secret)
         self._owns_session = session is None
+        self._server_offset: float | None = None
         self._session = session or _session_for(self.base_url)
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
+
+    @property
+    def server_offset(self) -> float | None:
+        """Seconds the server's clock is ahead of this machine's (from its `Date` header), or
+        None before any answer carried one. The header has whole seconds."""
+        return self._server_offset
+
+    def _note_server_time(self, response: requests.Response) -> None:
+        header = response.headers.get("Date")
+        if not header:
+            return
+        try:
+            when = parsedate_to_datetime(header)
+        except (TypeError, ValueError):
+            return
+        if when.tzinfo is not None:
+            self._server_offset = when.timestamp() - time.time()
 
     def __repr__(self) -> str:
         return f"MixpanelClient(base_url={self.base_url!r}, username={self._auth.username!r})"
@@ -239,8 +259,19 @@ class MixpanelClient:
                     "GET", next_path, "pagination loops back to a page already read"
                 )
             seen.add(next_path)
+            if len(seen) > _MAX_PAGES:
+                raise InvalidResponseError(
+                    "GET", next_path, f"more than {_MAX_PAGES} pages of {what}; stopped reading"
+                )
             page = _unwrap(self._request("GET", next_path))
             items, following = self._parse_page(next_path, page, what)
+            if following is not None and not items:
+                raise InvalidResponseError(
+                    "GET",
+                    next_path,
+                    f"page {len(seen)} has no {what} but says there are more; stopped reading "
+                    "(is the server's page size 0?)",
+                )
             for item in items:
                 yield next_path, item
             next_path = following
@@ -302,31 +333,48 @@ class MixpanelClient:
     def _request(self, method: str, path: str, *, json_body: Any = None, raw: bool = False) -> Any:
         """Send with retries; return the decoded JSON body of a 2xx answer (None when empty).
 
-        With `raw`, the 2xx response itself, undecoded.
+        With `raw`, the 2xx response itself, undecoded. The policy's deadline bounds the whole
+        operation, waits and slow answers included. An unreadable answer to a GET is retried
+        (reads are safe); a 404 to a DELETE retried after an unknown outcome is a deletion.
         """
         policy = self.retry
         started = time.monotonic()
         started_wall = time.time()
+        deadline = None if policy.deadline_seconds is None else started + policy.deadline_seconds
         failures: list[str] = []
+        outcome_unknown = False
         while True:
             try:
-                response = self._send(method, path, json_body)
+                response = self._send(method, path, json_body, deadline)
             except TransportError as exc:
                 if isinstance(exc, CertificateError):
                     raise
                 if method == "POST" and not exc.not_sent:
                     raise AmbiguousCreateError(method, path, exc, started_wall) from exc
+                outcome_unknown = outcome_unknown or not exc.not_sent
                 failures.append(str(exc).split(": ", 1)[-1])
                 self._wait_or_raise(exc, failures, policy, started, None)
                 continue
             if response.status_code < 400:
-                return response if raw else self._decode(method, path, response)
+                if raw:
+                    return response
+                try:
+                    return self._decode(method, path, response)
+                except InvalidResponseError as exc:
+                    if method != "GET":
+                        raise
+                    failures.append(f"HTTP {response.status_code} with an unreadable body")
+                    self._wait_or_raise(exc, failures, policy, started, None)
+                    continue
+            if method == "DELETE" and response.status_code == 404 and outcome_unknown:
+                return response if raw else None
             error = self._status_error(method, path, response)
             retryable = response.status_code == 429 or response.status_code >= 500
             if method == "POST" and response.status_code >= 500:
                 raise AmbiguousCreateError(method, path, error, started_wall) from error
             if not retryable:
                 raise error
+            outcome_unknown = outcome_unknown or response.status_code >= 500
             failures.append(f"HTTP {response.status_code}")
             self._wait_or_raise(error, failures, policy, started, error.retry_after)
 
@@ -354,19 +402,39 @@ class MixpanelClient:
         log.info("%s; retry %d in %.2fs", error, retry_number, delay)
         time.sleep(delay)
 
-    def _send(self, method: str, path: str, json_body: Any) -> requests.Response:
+    def _send(
+        self, method: str, path: str, json_body: Any, deadline: float | None = None
+    ) -> requests.Response:
         url = f"{self.base_url}{path}"
         for _ in range(_MAX_REDIRECTS + 1):
+            connect, read = self.timeout
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise APITimeoutError(
+                        method, path, "the operation's deadline passed before it could be sent",
+                        not_sent=True,
+                    )  # fmt: skip
+                connect, read = min(connect, left), min(read, left)
             try:
                 response = self._session.request(
                     method,
                     url,
                     json=json_body,
                     auth=self._auth,
-                    timeout=self.timeout,
+                    timeout=(connect, read),
                     allow_redirects=False,
                     headers={"Accept": "application/json"},
+                    stream=True,
                 )
+                _read_body(response, deadline)
+            except _DeadlinePassed:
+                raise APITimeoutError(
+                    method,
+                    path,
+                    "the answer did not arrive in full within the operation's deadline "
+                    f"({self.retry.deadline_seconds:g} s: mixpanel:timeoutSeconds)",
+                ) from None
             except requests.Timeout as exc:
                 raise APITimeoutError(
                     method,
@@ -389,6 +457,7 @@ class MixpanelClient:
                     f"connection failed: {_describe(exc)}",
                     not_sent=_was_not_sent(exc),
                 ) from exc
+            self._note_server_time(response)
             if not response.is_redirect:
                 return response
             target = urljoin(url, response.headers.get("Location", ""))
@@ -449,6 +518,36 @@ class MixpanelClient:
             details=details,
             retry_after=parse_retry_after(response.headers.get("Retry-After")),
         )
+
+
+class _DeadlinePassed(Exception):
+    """The body was still arriving when the operation's deadline passed."""
+
+
+def _read_body(response: requests.Response, deadline: float | None) -> None:
+    """Read the whole body into the response, one socket read at a time, within the deadline.
+
+    A per-read timeout alone lets an answer that trickles in a byte at a time run forever.
+    """
+    chunks: list[bytes] = []
+    try:
+        while True:
+            if deadline is not None and time.monotonic() > deadline:
+                response.close()
+                raise _DeadlinePassed
+            chunk = response.raw.read1(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    except urllib3.exceptions.ReadTimeoutError as exc:
+        response.close()
+        raise requests.exceptions.ReadTimeout(exc) from exc
+    except urllib3.exceptions.HTTPError as exc:
+        response.close()
+        raise requests.exceptions.ConnectionError(exc) from exc
+    response._content = b"".join(chunks)  # what requests itself fills when not streaming
+    response._content_consumed = True
+    response.raw.release_conn()
 
 
 def _describe(exc: requests.RequestException) -> str:

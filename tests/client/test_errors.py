@@ -141,7 +141,8 @@ def test_pagination_to_another_host_is_refused() -> None:
 
 
 def test_pagination_that_loops_is_stopped() -> None:
-    page = {"status": "ok", "results": {"url": COLLECTION, "has_more": True, "data": []}}
+    item = {"connector_id": "c1", "connector_type": "s3Import"}
+    page = {"status": "ok", "results": {"url": COLLECTION, "has_more": True, "data": [item]}}
     with CannedServer(Canned(200, json.dumps(page).encode())) as server:
         client = MixpanelClient("demo", SECRET, base_url=server.url, retry=FAST_RETRY)
         with pytest.raises(InvalidResponseError, match="loops back"):
