@@ -546,7 +546,7 @@ def _read_body(response: requests.Response, deadline: float | None) -> None:
         response.close()
         raise requests.exceptions.ConnectionError(exc) from exc
     response._content = b"".join(chunks)  # what requests itself fills when not streaming
-    response._content_consumed = True
+    response._content_consumed = True  # type: ignore[attr-defined]
     response.raw.release_conn()
 
 
