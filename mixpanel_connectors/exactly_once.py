@@ -1,22 +1,31 @@
 """Creating a connector exactly once, even when the outcome of a POST is unknown.
 
 The happy path is one POST. When the outcome is unknown (a 5xx, a read timeout, a dropped
-connection), the project's connectors are listed before anything is retried: a connector with the
-same type, properties, category properties and label, created at or after the attempt began
-(allowing for clock skew) and not already claimed by this process, is the one the attempt made.
-One match is adopted; none means the POST is retried; several fail with their ids, because
-guessing could leave an orphan or manage the same connector twice. A create that succeeded but
-whose answer cannot be read is found the same way and deleted, so that create stays transactional.
+connection), the project's connectors are listed before anything is retried, again and again over
+a bounded window, because a slow POST may still be landing: a connector with every declared value
+of the spec, created at or after the attempt began on the server's own clock (its Date header),
+and not already claimed in this deployment, is the one the attempt made. One match is adopted;
+none after the window means the POST is sent again; several fail with their ids, and a match with
+no creation time fails too, because guessing could adopt a connector someone made by hand or leave
+an orphan. A create that succeeded but whose answer cannot be read is found the same way and
+deleted, so that create stays transactional.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from .errors import AmbiguousCreateError, InvalidResponseError, MixpanelError
+from .errors import (
+    AmbiguousCreateError,
+    APIStatusError,
+    APITimeoutError,
+    InvalidResponseError,
+    MixpanelError,
+)
 from .ledger import Ledger
 from .models import Connector, GcsConnectorSpec, S3ConnectorSpec
 from .properties import SPEC_FIELDS, differences
@@ -39,19 +48,64 @@ def _same_spec(connector: Connector, spec: Spec) -> bool:
     return not differences(live, spec.model_dump(mode="json", exclude_none=True))
 
 
+_ANSWERED_SETTLE_SECONDS = 2.0
+"""How long to keep looking after the server answered a create with a 5xx (it is done with it)."""
+_DROPPED_SETTLE_SECONDS = 5.0
+"""How long to keep looking after the connection dropped without an answer."""
+_DATE_MARGIN_SECONDS = 2.0
+"""The Date header has whole seconds, and the request took time to arrive."""
+
+
+@dataclass
+class _Found:
+    """Connectors matching the spec that this process has not claimed, by what their time says."""
+
+    new: list[Connector]
+    undated: list[Connector]
+
+
+def _server_time_of(client: MixpanelClient, local_wall: float, fallback_skew: float) -> datetime:
+    """When `local_wall` was on the server's clock, minus a margin for the header's precision."""
+    offset = client.server_offset
+    if offset is None:
+        return datetime.fromtimestamp(local_wall - fallback_skew, tz=timezone.utc)
+    return datetime.fromtimestamp(local_wall + offset - _DATE_MARGIN_SECONDS, tz=timezone.utc)
+
+
 def _candidates(
-    client: MixpanelClient, project: int, spec: Spec, since: float, claims: Ledger
-) -> list[Connector]:
-    found = []
-    for connector in client.list_connectors(project):
+    client: MixpanelClient,
+    project: int,
+    spec: Spec,
+    attempt_wall: float,
+    claims: Ledger,
+    fallback_skew: float,
+) -> _Found:
+    found = _Found([], [])
+    listed = list(client.list_connectors(project))
+    since = _server_time_of(client, attempt_wall, fallback_skew)
+    for connector in listed:
         if connector.connector_id in claims or not _same_spec(connector, spec):
             continue
         created = connector.created_at
-        if created is not None and created.tzinfo is None:
-            created = created.replace(tzinfo=timezone.utc)
-        if created is None or created >= datetime.fromtimestamp(since, tz=timezone.utc):
-            found.append(connector)
+        if created is None:
+            found.undated.append(connector)
+        elif created >= since:
+            found.new.append(connector)
     return found
+
+
+def _settle_window(cause: Exception, settle: float) -> float:
+    """How long an attempt's POST may still land, by how it ended."""
+    if isinstance(cause, APIStatusError):
+        return _ANSWERED_SETTLE_SECONDS  # the server answered: it is done with the request
+    if isinstance(cause, APITimeoutError):
+        return max(_DROPPED_SETTLE_SECONDS, settle)  # it was still working when we stopped
+    return _DROPPED_SETTLE_SECONDS
+
+
+def _summary(attempts: list[str]) -> str:
+    shown = attempts if len(attempts) <= 3 else [*attempts[:2], "...", attempts[-1]]
+    return f"{len(attempts)} attempt(s): {'; '.join(shown)}"
 
 
 def create_exactly_once(
@@ -62,23 +116,30 @@ def create_exactly_once(
     claims: Ledger,
     owner: str | None = None,
     deadline_seconds: float = 300.0,
+    settle_seconds: float | None = None,
     clock_skew_seconds: float = 120.0,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Connector:
-    """POST the connector; on an unknown outcome, reconcile before any retry (see module doc)."""
+    """POST the connector; on an unknown outcome, reconcile before any retry (see module doc).
+
+    The listing is repeated over a window before the POST is sent again, since the first POST
+    may still be landing: after a read timeout, `settle_seconds` (default: the read timeout,
+    at least 5 s); after a dropped connection, 5 s; after a 5xx answer, 2 s.
+    """
     started = time.monotonic()
+    settle = settle_seconds if settle_seconds is not None else client.timeout[1]
     attempts: list[str] = []
     while True:
         attempt = len(attempts) + 1
-        attempt_started = time.time()
+        attempt_wall, attempt_mono = time.time(), time.monotonic()
         try:
             connector = client.create_connector(project, spec)
         except AmbiguousCreateError as exc:
-            since = exc.started_at - clock_skew_seconds
             cause = str(exc.cause).split(": ", 1)[-1]
+            window = _settle_window(exc.cause, settle)
         except InvalidResponseError as exc:
-            since = attempt_started - clock_skew_seconds
-            found = _list_or_fail(client, project, spec, since, claims, attempts, str(exc))
+            look = _Look(client, project, spec, claims, attempts, str(exc), clock_skew_seconds)
+            found = look.patiently(attempt_wall, attempt_mono, _ANSWERED_SETTLE_SECONDS, sleep)
             if len(found) != 1:
                 ids = ", ".join(c.connector_id for c in found) or "none"
                 raise CreateFailedError(
@@ -93,7 +154,9 @@ def create_exactly_once(
         else:
             claims.claim(connector.connector_id, owner)
             return connector
-        found = _list_or_fail(client, project, spec, since, claims, attempts, cause)
+        remaining = deadline_seconds - (time.monotonic() - started)
+        look = _Look(client, project, spec, claims, attempts, cause, clock_skew_seconds)
+        found = look.patiently(attempt_wall, attempt_mono, min(window, remaining), sleep)
         attempts.append(f"attempt {attempt}: {cause}; {len(found)} matching connector(s) found")
         if len(found) == 1 and claims.claim(found[0].connector_id, owner) is None:
             return found[0]
@@ -102,33 +165,65 @@ def create_exactly_once(
             raise CreateFailedError(
                 f"the create's outcome was unknown and {len(found)} identical connectors made "
                 f"since it began exist ({ids}); not guessing which is this resource's. Delete the "
-                f"extra ones, or adopt one with existing_connector_id. {'; '.join(attempts)}"
+                f"extra ones, or adopt one with existing_connector_id. {_summary(attempts)}"
             )
         elapsed = time.monotonic() - started
         delay = client.retry.delay(attempt)
         if elapsed + delay > deadline_seconds:
             raise CreateFailedError(
-                f"gave up after {attempt} attempt(s) in {elapsed:.1f}s, and no connector was left "
-                f"behind: {'; '.join(attempts)}"
+                f"gave up after {elapsed:.1f}s, and no connector was left behind: "
+                f"{_summary(attempts)}"
             )
         sleep(delay)
 
 
-def _list_or_fail(
-    client: MixpanelClient,
-    project: int,
-    spec: Spec,
-    since: float,
-    claims: Ledger,
-    attempts: list[str],
-    cause: str,
-) -> list[Connector]:
-    try:
-        return _candidates(client, project, spec, since, claims)
-    except MixpanelError as exc:
-        attempts.append(f"attempt {len(attempts) + 1}: {cause}")
-        raise CreateFailedError(
-            f"the create's outcome is unknown and listing the project's connectors to find out "
-            f"failed ({exc}); a connector MAY exist: list them before trying again. "
-            f"{'; '.join(attempts)}"
-        ) from None
+@dataclass
+class _Look:
+    """Listing the project to find what an attempt made, as often as its window allows."""
+
+    client: MixpanelClient
+    project: int
+    spec: Spec
+    claims: Ledger
+    attempts: list[str]
+    cause: str
+    fallback_skew: float
+
+    def patiently(
+        self,
+        attempt_wall: float,
+        attempt_mono: float,
+        window: float,
+        sleep: Callable[[float], None],
+    ) -> list[Connector]:
+        """The new matching connectors, looking again until the window closes."""
+        delay = 0.25
+        while True:
+            found = self._once(attempt_wall)
+            if found.undated and not found.new:
+                ids = ", ".join(c.connector_id for c in found.undated)
+                raise CreateFailedError(
+                    f"the create's outcome is unknown ({self.cause}) and connector(s) {ids} match "
+                    "it, but the API gives no creation time, so whether one was made by this "
+                    "attempt or existed before cannot be told. Nothing was adopted and nothing "
+                    "sent again: check them in Mixpanel, then adopt the right one with "
+                    "existing_connector_id or delete it, and run again"
+                )
+            waited = time.monotonic() - attempt_mono
+            if found.new or waited >= window:
+                return found.new
+            sleep(min(delay, window - waited))
+            delay = min(delay * 2, 2.0)
+
+    def _once(self, attempt_wall: float) -> _Found:
+        try:
+            return _candidates(
+                self.client, self.project, self.spec, attempt_wall, self.claims, self.fallback_skew
+            )
+        except MixpanelError as exc:
+            self.attempts.append(f"attempt {len(self.attempts) + 1}: {self.cause}")
+            raise CreateFailedError(
+                f"the create's outcome is unknown and listing the project's connectors to find "
+                f"out failed ({exc}); a connector MAY exist: list them before trying again. "
+                f"{_summary(self.attempts)}"
+            ) from None
