@@ -216,6 +216,13 @@ class MixpanelClient:
         for page_path, item in self._paged(path, "connectors"):
             yield self._parse_connector("GET", page_path, item)
 
+    def list_first_page(self, project_id: object) -> list[Connector]:
+        """The first page of a project's connectors: one request, which 404s for an unknown
+        project (unlike a connector's 404, which says only that the connector is gone)."""
+        path = f"{self._project_path(project_id)}/connectors/"
+        items, _ = self._parse_page(path, _unwrap(self._request("GET", path)), "connectors")
+        return [self._parse_connector("GET", path, item) for item in items]
+
     def delete_connector(self, project_id: object, connector_id: str) -> str:
         """DELETE a connector; returns the API's confirmation text ("" when it sent none).
 

@@ -22,7 +22,7 @@ from pulumi.dynamic import (
 )
 
 from .config import SETTINGS_SOURCES, Settings
-from .errors import ConfigurationError, MixpanelError, NotFoundError
+from .errors import APIStatusError, ConfigurationError, MixpanelError, NotFoundError
 from .exactly_once import create_exactly_once
 from .ledger import Ledger, owner_label
 from .models import normalize_project_id, parse_spec
@@ -41,7 +41,7 @@ from .properties import (
     outputs,
     spec_body,
 )
-from .waiting import wait_for_first_import
+from .waiting import first_import_status, reread_first_import, wait_for_first_import
 
 if TYPE_CHECKING:
     from .client import MixpanelClient
@@ -139,9 +139,9 @@ class ConnectorProvider(ResourceProvider):
         changed = changed_fields(olds, news)
         if self.settings.base_url is not None and "region" in changed:
             changed.remove("region")  # the base URL decides where the API is, not the region
-        last_import = olds.get("last_import")
-        failed = isinstance(last_import, dict) and last_import.get("status") != "success"
-        if failed and news.get("wait_for_import") is not None:
+        outcome = first_import_status(olds)
+        waits = news.get("wait_for_import") is not None
+        if outcome == "failed" and waits:
             changed.append("wait_for_import")  # the first import failed: make a fresh connector
         if changed:
             if isinstance(connector_id, str):
@@ -149,6 +149,8 @@ class ConnectorProvider(ResourceProvider):
             return DiffResult(changes=True, replaces=changed, delete_before_replace=True)
         if olds.get("wait_for_import") != news.get("wait_for_import"):
             return DiffResult(changes=True, replaces=[])
+        if waits and outcome not in (None, "success"):
+            return DiffResult(changes=True, replaces=[])  # not over yet: look again in update
         return DiffResult(changes=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -235,9 +237,11 @@ class ConnectorProvider(ResourceProvider):
                 "'<project_id>:<connector_id>', or set mixpanel:projectId / MIXPANEL_PROJECT_ID"
             ) from None
         region = props.get("region") or self.settings.region
+        client = self.client(region)
         try:
-            connector = self.client(region).get_connector(project, connector_id)
+            connector = client.get_connector(project, connector_id)
         except NotFoundError:
+            self._require_project(client, project, f"refreshing connector {connector_id}")
             return ReadResult("", {})
         except MixpanelError as exc:
             raise ConnectorError(f"reading connector {connector_id} failed: {exc}") from None
@@ -246,33 +250,60 @@ class ConnectorProvider(ResourceProvider):
             {k: props[k] for k in (*IN_PLACE_FIELDS, OWNER_KEY) if props.get(k) is not None}
         )
         outs = outputs(connector, inputs, declared_of(props))
-        if props.get("last_import") is not None:
-            outs["last_import"] = props["last_import"]
+        last_import = props.get("last_import")
+        if isinstance(last_import, dict):
+            outs["last_import"] = reread_first_import(client, project, connector_id, last_import)
         return ReadResult(id_, outs, inputs_from_outputs(outs))
 
+    @staticmethod
+    def _require_project(client: MixpanelClient, project: int, doing: str) -> None:
+        """Raise unless the project answers: a 404 for a whole project is not "gone"."""
+        try:
+            client.list_first_page(project)
+        except NotFoundError:
+            raise ConnectorError(
+                f"{doing}: project {project} was not found at {client.base_url} (the whole "
+                "project answers 404), so whether the connector exists cannot be told and "
+                "nothing was changed; check mixpanel:projectId, mixpanel:region and "
+                "mixpanel:baseUrl. The connector may still exist in the right project"
+            ) from None
+        except MixpanelError as exc:
+            raise ConnectorError(f"{doing}: could not tell whether it exists: {exc}") from None
+
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        """Only inputs that need no API call change in place; keep every output."""
+        """Inputs that need no new connector change in place; keep every output.
+
+        A first import whose wait ended before it did is waited for again.
+        """
         outs = {k: v for k, v in olds.items() if k != PROVIDER_KEY}
-        for key in IN_PLACE_FIELDS:
+        for key in (*IN_PLACE_FIELDS, OWNER_KEY):
             if news.get(key) is not None:
                 outs[key] = news[key]
             else:
                 outs.pop(key, None)
+        wait = news.get("wait_for_import")
+        if isinstance(wait, dict) and first_import_status(olds) not in (None, "success", "failed"):
+            project = normalize_project_id(olds["project_id"])
+            client = self.client(olds.get("region") or self.settings.region)
+            outs["last_import"] = wait_for_first_import(
+                client, project, str(olds["connector_id"]), float(wait["timeout_seconds"])
+            )
         return UpdateResult(outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """DELETE the connector; already gone counts as deleted."""
         project_part, sep, connector_id = id_.rpartition(":")
         project = normalize_project_id(project_part if sep else props["project_id"])
+        client = self.client(props.get("region") or self.settings.region)
         try:
-            self.client(props.get("region") or self.settings.region).delete_connector(
-                project, connector_id
-            )
+            client.delete_connector(project, connector_id)
         except NotFoundError:
-            pass
+            self._require_project(client, project, f"deleting connector {connector_id}")
         except MixpanelError as exc:
+            certain = isinstance(exc, APIStatusError) and exc.status_code < 500
+            state = "It still exists" if certain else "It may still exist"
             raise ConnectorError(
-                f"deleting connector {connector_id} in project {project} failed: {exc}. It still "
-                "exists; run the operation again once the cause is fixed."
+                f"deleting connector {connector_id} in project {project} failed: {exc}. {state}; "
+                "run the operation again once the cause is fixed."
             ) from None
         self._ledger.deleted(connector_id)

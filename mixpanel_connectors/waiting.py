@@ -13,7 +13,12 @@ if TYPE_CHECKING:
     from .client import MixpanelClient
     from .models import ImportRun
 
-__all__ = ["run_summary", "wait_for_first_import"]
+__all__ = [
+    "first_import_status",
+    "reread_first_import",
+    "run_summary",
+    "wait_for_first_import",
+]
 
 FINISHED = ("success", "failed")
 
@@ -78,3 +83,30 @@ def wait_for_first_import(
             }
         sleep(min(_poll_delay(attempt), max(0.0, timeout_seconds - waited)))
         attempt += 1
+
+
+def first_import_status(outs: dict[str, Any]) -> str | None:
+    """The recorded outcome of the first import (`last_import.status`), or None."""
+    last_import = outs.get("last_import")
+    if not isinstance(last_import, dict):
+        return None
+    status = last_import.get("status")
+    return status if isinstance(status, str) else None
+
+
+def reread_first_import(
+    client: MixpanelClient, project: int, connector_id: str, recorded: dict[str, Any]
+) -> dict[str, Any]:
+    """The recorded first import, brought up to date once if it had not finished; never raises.
+
+    A wait that timed out records `timeout`; the run may have ended since.
+    """
+    if recorded.get("status") in FINISHED:
+        return recorded
+    try:
+        run = first_run(client.connector_history(project, connector_id))
+    except MixpanelError:
+        return recorded
+    if run is None or run.status not in FINISHED:
+        return recorded
+    return {**run_summary(run), "waited_seconds": recorded.get("waited_seconds")}

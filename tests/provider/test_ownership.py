@@ -129,3 +129,28 @@ def test_a_replacement_whose_create_is_refused_says_the_old_connector_is_gone(
 def test_changing_the_region_while_a_base_url_is_set_replaces_nothing(engine: Engine) -> None:
     engine.up("events", s3_spec(region="us"))
     assert engine.preview("events", s3_spec(region="eu")).op == "same"
+
+
+def test_refresh_with_the_whole_project_missing_fails_instead_of_dropping_the_connector(
+    engine: Engine, api: Emulator
+) -> None:
+    made = engine.up("events", s3_spec()).outputs["connector_id"]
+    projects = api.app.access.projects
+    api.app.access.projects = ()
+    try:
+        with pytest.raises(ProviderCallError, match=f"project {PROJECT} was not found"):
+            engine.refresh("events")
+        with pytest.raises(ProviderCallError, match="may still exist"):
+            engine.destroy("events")
+    finally:
+        api.app.access.projects = projects
+    assert engine.state["events"].id == made
+    assert live_ids(api) == [made]
+
+
+def test_a_connector_deleted_behind_pulumis_back_still_leaves_state_on_refresh(
+    engine: Engine, api: Emulator
+) -> None:
+    made = engine.up("events", s3_spec()).outputs["connector_id"]
+    api.app.store.delete(PROJECT, made)
+    assert engine.refresh("events").op == "gone"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -155,3 +156,38 @@ def test_a_failed_first_import_fails_the_program_but_keeps_the_connector_in_stat
     saved = json.loads(state.read_text())["resources"]["events"]
     items, _ = api.app.store.page(1234567, 0, 10)
     assert [item.connector_id for item in items] == [saved["id"]]
+
+
+def timed_out_then_succeeded(engine: Engine, api: Emulator) -> str:
+    """An up whose wait ends before the first import does, which then succeeds."""
+    api.app.runs.delay_s = 0.3
+    try:
+        outs = engine.up("events", waiting(timeout=0.1)).outputs
+        assert outs["last_import"]["status"] == "timeout"
+        time.sleep(0.8)
+    finally:
+        api.app.runs.delay_s = 0.06
+    return str(outs["connector_id"])
+
+
+def test_refresh_records_a_first_import_that_succeeded_after_the_wait_and_replaces_nothing(
+    engine: Engine, api: Emulator
+) -> None:
+    made = timed_out_then_succeeded(engine, api)
+    refreshed = engine.refresh("events").outputs["last_import"]
+    assert (refreshed["status"], refreshed["num_events_imported"]) == ("success", 3)
+    assert engine.preview("events", waiting(timeout=0.1)).op == "same"
+    assert engine.up("events", waiting(timeout=0.1)).op == "same"
+    assert engine.state["events"].id == made
+
+
+def test_an_up_after_a_timed_out_wait_looks_again_instead_of_replacing(
+    engine: Engine, api: Emulator
+) -> None:
+    made = timed_out_then_succeeded(engine, api)
+    assert engine.preview("events", waiting(timeout=5)).op == "update"
+    step = engine.up("events", waiting(timeout=5))
+    assert (step.op, step.outputs["last_import"]["status"]) == ("update", "success")
+    assert engine.state["events"].id == made
+    items, _ = api.app.store.page(1234567, 0, 10)
+    assert [item.connector_id for item in items] == [made]
