@@ -8,6 +8,15 @@ import sys
 from collections.abc import Sequence
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mixpanel-connectors")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command and its subcommands."""
     from .commands import connectors, doctor, export, run
@@ -19,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
         "settings, export connectors as a Pulumi program, run programs offline, and serve a "
         "local emulator of the API. Settings come from flags, then MIXPANEL_* variables.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     connectors.add_parsers(subparsers)
     doctor.add_parser(subparsers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Iterator, Mapping
 from email.utils import parsedate_to_datetime
@@ -401,9 +402,10 @@ class MixpanelClient:
         )
         if retry_number > policy.max_retries or out_of_time:
             why = "deadline reached" if out_of_time else "retries exhausted"
+            attempts = _attempts(failures, str(error.args[0]))
             error.args = (
-                f"{error.args[0]} ({why} after {retry_number} attempt(s) in {elapsed:.1f}s: "
-                f"{'; '.join(failures)})",
+                f"{error.args[0]} ({why} after {retry_number} attempt(s) in {elapsed:.1f}s"
+                f"{attempts})",
             )
             raise error
         log.info("%s; retry %d in %.2fs", error, retry_number, delay)
@@ -461,7 +463,7 @@ class MixpanelClient:
                 raise APIConnectionError(
                     method,
                     path,
-                    f"connection failed: {_describe(exc)}",
+                    f"connection failed: {_describe(exc)}; {_unreachable_hint(self.base_url)}",
                     not_sent=_was_not_sent(exc),
                 ) from exc
             self._note_server_time(response)
@@ -563,7 +565,28 @@ def _describe(exc: requests.RequestException) -> str:
         reason = reason.reason
     if isinstance(reason, urllib3.exceptions.ProtocolError) and len(reason.args) > 1:
         reason = reason.args[1]
+    if isinstance(reason, urllib3.exceptions.NewConnectionError):
+        why = str(reason).rpartition("new connection: ")[2]
+        return _ERRNO_PREFIX.sub("", why).lower() or "no connection"
     return f"{type(reason).__name__}: {reason}" if isinstance(reason, Exception) else str(reason)
+
+
+_ERRNO_PREFIX = re.compile(r"^\[Errno -?\d+\] ")
+
+
+def _unreachable_hint(base_url: str) -> str:
+    """What to check when nothing answers at `base_url`."""
+    host = urlsplit(base_url).hostname or ""
+    if host == "localhost" or host.startswith("127.") or host == "::1":
+        return f"is the emulator running at {base_url}? (mixpanel-connectors emulator --print-env)"
+    return f"check the network, any proxy (HTTPS_PROXY), and the base URL {base_url}"
+
+
+def _attempts(failures: list[str], message: str) -> str:
+    """Every attempt's failure, or a few words when each failed as `message` already says."""
+    if len(set(failures)) == 1 and failures[0] in message:
+        return ", each failing so" if len(failures) > 1 else ""
+    return ": " + "; ".join(failures)
 
 
 def _snippet(text: str, limit: int = 120) -> str:

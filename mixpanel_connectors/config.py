@@ -52,10 +52,18 @@ class Settings:
 
     @classmethod
     def resolve(
-        cls, config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+        cls,
+        config: Mapping[str, Any] | None = None,
+        environ: Mapping[str, str] | None = None,
+        *,
+        labels: Mapping[str, str] | None = None,
     ) -> Settings:
-        """Stack config first, then the environment; bad values become `problems`."""
+        """Stack config first, then the environment; bad values become `problems`.
+
+        `labels` names config keys as the user set them (the CLI passes its flags).
+        """
         config = config or {}
+        labels = labels or {}
         environ = os.environ if environ is None else environ
         problems: list[str] = []
         values: dict[str, Any] = {}
@@ -63,7 +71,7 @@ class Settings:
         def pick(setting: str, convert: Callable[[Any], Any]) -> None:
             key, env = SETTINGS_SOURCES[setting]
             raw = config.get(key)
-            origin = key
+            origin = labels.get(key, key)
             if raw is None or raw == "":
                 raw, origin = environ.get(env), env
             if raw is None or raw == "":
@@ -72,7 +80,8 @@ class Settings:
                 values[setting] = convert(raw)
             except (TypeError, ValueError) as exc:
                 shown = "<hidden>" if setting == "secret" else repr(_redacted(str(raw)))
-                problems.append(f"{origin} = {shown} cannot be used: {exc}")
+                named = f"{origin} {shown}" if origin.startswith("--") else f"{origin} = {shown}"
+                problems.append(f"{named} cannot be used: {exc}")
 
         pick("service_account", str)
         pick("secret", str)

@@ -130,7 +130,7 @@ def with_offline_runner(env: dict[str, str], url: str, work: Path) -> None:
     step("mixpanel-connectors run . preview", [*run, "preview"], env)
     step("mixpanel-connectors run . up", [*run, "up"], env)
     list_connectors(url, env)
-    step("mixpanel-connectors run . destroy", [*run, "destroy"], env)
+    step("mixpanel-connectors run . destroy --yes", [*run, "destroy", "--yes"], env)
 
 
 def main() -> int:

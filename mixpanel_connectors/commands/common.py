@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -45,14 +46,36 @@ def add_settings_flags(parser: argparse.ArgumentParser, *, json_output: bool = T
         parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
+# config key -> the flag that sets it
+FLAGS = {
+    "mixpanel:serviceAccount": "--service-account",
+    "mixpanel:projectId": "--project",
+    "mixpanel:region": "--region",
+    "mixpanel:baseUrl": "--base-url",
+}
+HOW_TO_SET = {
+    "service_account": "pass --service-account or set MIXPANEL_SERVICE_ACCOUNT",
+    "secret": "set MIXPANEL_SERVICE_ACCOUNT_SECRET",
+    "project_id": "pass --project or set MIXPANEL_PROJECT_ID",
+}
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
-    flags = {
-        "mixpanel:serviceAccount": args.service_account,
-        "mixpanel:projectId": args.project,
-        "mixpanel:region": args.region,
-        "mixpanel:baseUrl": args.base_url,
-    }
-    return Settings.resolve({k: v for k, v in flags.items() if v})
+    """Settings from the flags, then the environment; problems name the flag or the variable."""
+    flags = {key: getattr(args, flag[2:].replace("-", "_")) for key, flag in FLAGS.items()}
+    return Settings.resolve({k: v for k, v in flags.items() if v}, labels=FLAGS)
+
+
+def missing(args: argparse.Namespace, settings: Settings) -> list[str]:
+    """What the CLI user must still give: credentials and a project (unless one was unusable)."""
+    needed = [("service_account", "service account"), ("secret", "service account secret")]
+    if not (args.project or os.environ.get("MIXPANEL_PROJECT_ID")):
+        needed.append(("project_id", "project"))
+    return [
+        f"no {label}: {HOW_TO_SET[setting]}"
+        for setting, label in needed
+        if getattr(settings, setting) is None
+    ]
 
 
 def client_and_project(args: argparse.Namespace) -> tuple[MixpanelClient, int]:
@@ -60,9 +83,7 @@ def client_and_project(args: argparse.Namespace) -> tuple[MixpanelClient, int]:
     from ..client import MixpanelClient
 
     settings = settings_from(args)
-    problems = [*settings.problems, *settings.missing_credentials()]
-    if settings.project_id is None:
-        problems.append("no project: pass --project or set MIXPANEL_PROJECT_ID")
+    problems = [*settings.problems, *missing(args, settings)]
     if problems:
         raise UsageError("; ".join(problems))
     try:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..config import source_names
 from ..errors import (
     AuthenticationError,
     ConfigurationError,
@@ -16,7 +16,15 @@ from ..errors import (
     TransportError,
 )
 from ..models import REGION_BASE_URLS
-from .common import EXIT_API_ERROR, EXIT_OK, add_settings_flags, print_json, settings_from
+from .common import (
+    EXIT_API_ERROR,
+    EXIT_OK,
+    HOW_TO_SET,
+    add_settings_flags,
+    print_json,
+    settings_from,
+)
+from .common import missing as missing_settings
 
 
 @dataclass
@@ -35,6 +43,13 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
+def _project_detail(args: argparse.Namespace, project: int | None) -> str:
+    if project is not None:
+        return f"project {project}"
+    given = args.project or os.environ.get("MIXPANEL_PROJECT_ID")
+    return "the project id given is unusable (see settings)" if given else "no project id"
+
+
 def _checks(args: argparse.Namespace) -> list[Check]:
     from ..client import MixpanelClient
 
@@ -43,16 +58,16 @@ def _checks(args: argparse.Namespace) -> list[Check]:
         Check("settings", not settings.problems, "; ".join(settings.problems) or "all readable",
               "correct the values named above"),
     ]  # fmt: skip
-    missing = settings.missing_credentials()
+    missing = [m for m in missing_settings(args, settings) if not m.startswith("no project")]
     who = f"service account {settings.service_account}"
     checks.append(
         Check("credentials", not missing, "; ".join(missing) or who,
-              "set the service account and its secret")
+              "set the service account and its secret as named above")
     )  # fmt: skip
     project = settings.project_id
     checks.append(
-        Check("project", project is not None, f"project {project}" if project else "no project id",
-              f"pass --project or set {source_names('project_id')}")
+        Check("project", project is not None, _project_detail(args, project),
+              HOW_TO_SET["project_id"])
     )  # fmt: skip
     base = settings.base_url or REGION_BASE_URLS[settings.region]
     if missing or project is None:
@@ -96,11 +111,19 @@ def _checks(args: argparse.Namespace) -> list[Check]:
     return checks
 
 
+def _as_json(check: Check) -> dict[str, Any]:
+    """A check as `--json` prints it: a fix only when it failed."""
+    fields = asdict(check)
+    if check.ok:
+        del fields["fix"]
+    return fields
+
+
 def run(args: argparse.Namespace) -> int:
     checks = _checks(args)
     healthy = all(check.ok for check in checks)
     if args.json:
-        print_json({"ok": healthy, "checks": [asdict(c) for c in checks]})
+        print_json({"ok": healthy, "checks": [_as_json(c) for c in checks]})
     else:
         for check in checks:
             mark = "ok  " if check.ok else "FAIL"

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .common import EXIT_INTERRUPTED, EXIT_TERMINATED, raise_terminated
+from .common import EXIT_INTERRUPTED, EXIT_TERMINATED, UsageError, raise_terminated
 
 if TYPE_CHECKING:
     from ..testing.runner import OfflineRunner
@@ -37,6 +37,12 @@ def add_parser(subparsers: Any) -> None:
         default=[],
         metavar="KEY=VALUE",
         help="stack config, e.g. mixpanel:projectId=1234567 (repeatable)",
+    )
+    parser.add_argument(
+        "--yes",
+        "-y",
+        action="store_true",
+        help="destroy without asking (needed when no terminal can ask), as `pulumi destroy --yes`",
     )
     parser.set_defaults(run=run)
 
@@ -65,6 +71,9 @@ def run(args: argparse.Namespace) -> int:
             runner = OfflineRunner(
                 args.program, host, state_file=state, stack=args.stack, config=config
             )
+            if not _confirmed(args, list(runner.engine.state)):
+                print("destroy cancelled: nothing was deleted")
+                return 1
             operation = getattr(runner, args.operation)
             interrupts = _Interrupts(runner)
             try:
@@ -79,13 +88,31 @@ def run(args: argparse.Namespace) -> int:
                         file=sys.stderr,
                     )
                     return interrupts.exit_code
-                print(f"error: {failed}", file=sys.stderr)
+                for line in failed.result.mistakes() or [str(failed)]:
+                    print(f"error: {line}", file=sys.stderr)
                 return 1
     except (OSError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(render(result, program=args.program, stack=args.stack))
     return 0
+
+
+def _confirmed(args: argparse.Namespace, names: list[str]) -> bool:
+    """Whether `destroy` may go on: --yes, nothing to delete, or `yes` typed at the terminal."""
+    if args.operation != "destroy" or args.yes or not names:
+        return True
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"`run destroy` would delete {len(names)} Connector(s) and there is no terminal to "
+            "ask on; pass --yes to confirm"
+        )
+    print(f"This deletes {len(names)} Connector(s) of stack {args.stack}: {', '.join(names)}")
+    try:
+        answer = input("Do you want to perform this destroy? Type yes to confirm: ")
+    except EOFError:
+        answer = ""
+    return answer.strip().lower() == "yes"
 
 
 class _Interrupts:

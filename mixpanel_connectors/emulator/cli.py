@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import shlex
 import sqlite3
 import sys
 from typing import Any
@@ -24,70 +25,99 @@ def add_parser(subparsers: Any) -> None:
         description="Serve the emulated Mixpanel connectors API. Every flag can also be set with "
         "the environment variable named in its help. The first line printed is the base URL.",
     )
-    parser.add_argument("--host", help="[HOST] default 127.0.0.1")
-    parser.add_argument("--port", help="[PORT] default 8765; 0 picks a free port")
-    parser.add_argument("--data", help="[DATA] SQLite file to persist")
+    parser.add_argument("--host", help=f"[{ENV_PREFIX}HOST] default 127.0.0.1")
+    parser.add_argument("--port", help=f"[{ENV_PREFIX}PORT] default 8765; 0 picks a free port")
+    parser.add_argument("--data", help=f"[{ENV_PREFIX}DATA] SQLite file to persist")
     parser.add_argument(
         "--service-account",
         action="append",
         metavar="NAME:SECRET[:PROJECT,...]",
         default=None,
-        help="[SERVICE_ACCOUNTS, comma-separated without project lists] an accepted account, "
+        help=f"[{ENV_PREFIX}SERVICE_ACCOUNTS, comma-separated without project lists] "
+        "an accepted account, "
         "optionally limited to projects; default demo:demo-secret",
     )
     parser.add_argument(
         "--project",
         action="append",
         default=None,
-        help="[PROJECTS, comma-separated] a project id that exists; default 1234567",
+        help=f"[{ENV_PREFIX}PROJECTS, comma-separated] a project id that exists; default 1234567",
     )
-    parser.add_argument("--page-size", help="[PAGE_SIZE] list size, default 100")
+    parser.add_argument("--page-size", help=f"[{ENV_PREFIX}PAGE_SIZE] list size, default 100")
     parser.add_argument(
         "--run-delay-ms",
-        help="[RUN_DELAY_MS] how long an import run stays queued, then running; default 1000",
+        help=f"[{ENV_PREFIX}RUN_DELAY_MS] "
+        "how long an import run stays queued, then running; default 1000",
     )
     parser.add_argument(
         "--buckets",
-        help="[BUCKETS] folder of local buckets that import runs read: s3/NAME/..., gcs/NAME/...",
+        help=f"[{ENV_PREFIX}BUCKETS] "
+        "folder of local buckets that import runs read: s3/NAME/..., gcs/NAME/...",
     )
     parser.add_argument(
         "--deny-bucket",
         action="append",
         default=None,
-        help="[DENY_BUCKETS, comma-separated] a bucket whose imports fail with an access error",
+        help=f"[{ENV_PREFIX}DENY_BUCKETS, comma-separated] "
+        "a bucket whose imports fail with an access error",
     )
-    parser.add_argument("--fail-rate", help="[FAIL_RATE] 0..1, default 0")
+    parser.add_argument("--fail-rate", help=f"[{ENV_PREFIX}FAIL_RATE] 0..1, default 0")
     parser.add_argument(
         "--fault-status",
         action="append",
         default=None,
-        help="[FAULT_STATUSES, comma-separated] 429, 503, ... or drop; default 503",
+        help=f"[{ENV_PREFIX}FAULT_STATUSES, comma-separated] 429, 503, ... or drop; default 503",
     )
     parser.add_argument(
         "--fault-mode",
         choices=("reject", "lose_response", "mixed"),
-        help="[FAULT_MODE] fail before or after doing the work",
+        help=f"[{ENV_PREFIX}FAULT_MODE] fail before or after doing the work",
     )
-    parser.add_argument("--latency-ms", help="[LATENCY_MS] added to every API answer")
-    parser.add_argument("--seed", help="[SEED] fault dice")
+    parser.add_argument("--latency-ms", help=f"[{ENV_PREFIX}LATENCY_MS] added to every API answer")
+    parser.add_argument("--seed", help=f"[{ENV_PREFIX}SEED] fault dice")
+    parser.add_argument(
+        "--print-env",
+        action="store_true",
+        help="first print `export MIXPANEL_...=...` lines (base URL, the first account and its "
+        "secret, a project it may use) to paste into the shell that runs the other commands",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Serve until interrupted; print the base URL first, then one line per request."""
-    emulator = _start(Settings(args))
-    print(emulator.url, flush=True)
+    settings = Settings(args)
+    access = _access(settings)
+    emulator = _start(settings, access)
+    if args.print_env:
+        for name, value in client_env(emulator.url, access).items():
+            print(f"export {name}={shlex.quote(value)}")
+        print(f"# serving {emulator.url}; Ctrl-C stops it", flush=True)
+    else:
+        print(emulator.url, flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         emulator.serve_forever()
     return 0
 
 
-def _start(settings: Settings) -> Emulator:
+def client_env(url: str, access: Access) -> dict[str, str]:
+    """The MIXPANEL_* variables that point the CLI and the provider at this emulator."""
+    name, secret = next(iter(access.accounts.items()))
+    project = access.grants.get(name, access.projects)[0]
+    return {
+        "MIXPANEL_BASE_URL": url,
+        "MIXPANEL_SERVICE_ACCOUNT": name,
+        "MIXPANEL_SERVICE_ACCOUNT_SECRET": secret,
+        "MIXPANEL_PROJECT_ID": str(project),
+    }
+
+
+def _start(settings: Settings, access: Access) -> Emulator:
     host = settings.one("host", "HOST", str, "127.0.0.1")
     port = settings.one("port", "PORT", flags.port, 8765)
     data = settings.one("data", "DATA", flags.data_file, None)
     options: dict[str, Any] = {
-        "access": _access(settings),
+        "access": access,
         "page_size": settings.one("page_size", "PAGE_SIZE", flags.count, 100),
         "run_delay_ms": settings.one("run_delay_ms", "RUN_DELAY_MS", flags.milliseconds, 1000.0),
         "buckets": settings.one("buckets", "BUCKETS", flags.folder, None),

@@ -40,7 +40,10 @@ def render(result: RunResult, *, program: str, stack: str) -> str:
     for r in result.resources:
         type_ = f"{r.type} (mocked)" if r.mocked else r.type
         detail = f"{r.op} [{', '.join(r.replaces)}]" if r.replaces else r.op
-        if "error" in r.outputs:
+        if "mistakes" in r.outputs:
+            count = len(r.outputs["mistakes"])
+            detail = f"{detail}: {count} mistake{'s' if count > 1 else ''} (listed below)"
+        elif "error" in r.outputs:
             detail = f"{detail}: {r.outputs['error']}"
         rows.append((_SYMBOLS.get(r.op, "?"), type_, r.name, detail))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]

@@ -8,6 +8,7 @@ the Pulumi engine, which cannot be installed where there is no internet access.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -65,12 +66,30 @@ class ConnectorFailed(Exception):
 
     def __init__(self, name: str, error: CheckFailed | ProviderCallError) -> None:
         if isinstance(error, CheckFailed):
+            self.mistakes = [
+                f"invalid input {f.property}: {f.reason}" if f.property else f.reason
+                for f in _without_contradictions(error.failures)
+            ]
             self.detail = "invalid inputs: " + "; ".join(
                 f"{f.property}: {f.reason}" if f.property else f.reason for f in error.failures
             )
         else:
             self.detail = _QUALIFIED_NAME.sub("", error.message, count=1)
+            self.mistakes = [self.detail]
         super().__init__(f"Connector {name!r}: {self.detail}")
+
+
+def _without_contradictions(failures: list[Any]) -> list[Any]:
+    """The failures, less "no project id" when the project id given was unusable."""
+    unusable = any(
+        not f.property and f.reason.startswith(("MIXPANEL_PROJECT_ID", "mixpanel:projectId"))
+        for f in failures
+    )
+    return [
+        f
+        for f in failures
+        if not (unusable and f.property == "project_id" and f.reason.startswith("no project id"))
+    ]
 
 
 class DuplicateConnectorName(Exception):
@@ -112,6 +131,15 @@ class RunResult:
     def connectors(self) -> list[PlannedResource]:
         return [r for r in self.resources if r.type == CONNECTOR_TYPE]
 
+    def mistakes(self) -> list[str]:
+        """One line per mistake of every Connector that failed, naming the Connector."""
+        return [
+            f"Connector {r.name!r}: {mistake}"
+            for r in self.connectors()
+            if r.op == "failed"
+            for mistake in r.outputs.get("mistakes", [])
+        ]
+
     def by_name(self, name: str) -> PlannedResource:
         return next(r for r in self.resources if r.name == name)
 
@@ -139,14 +167,52 @@ class _Monitor(MockMonitor):
         super().__init__(mocks)
         self.dependencies: dict[tuple[str, str], list[str]] = {}
         self.raw_inputs: dict[tuple[str, str], dict[str, Any]] = {}
+        self.order: dict[tuple[str, str], int] = {}
 
     def RegisterResource(self, request: Any) -> Any:
         key = (request.type, request.name)
+        self.order.setdefault(key, len(self.order))
         self.dependencies[key] = list(request.dependencies)
         if request.type == CONNECTOR_TYPE:
             raw = rpc.deserialize_properties(request.object, keep_unknowns=True)
             self.raw_inputs[key] = mark_unknowns(raw)
-        return super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        with _worker_loop():
+            return super().RegisterResource(request)  # type: ignore[no-untyped-call]
+
+    def ReadResource(self, request: Any) -> Any:
+        with _worker_loop():
+            return super().ReadResource(request)  # type: ignore[no-untyped-call]
+
+    def Invoke(self, request: Any) -> Any:
+        with _worker_loop():
+            return super().Invoke(request)  # type: ignore[no-untyped-call]
+
+
+def _has_loop() -> bool:
+    try:
+        asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+@contextmanager
+def _worker_loop() -> Iterator[None]:
+    """On a worker thread, an event loop for this call only, closed after it.
+
+    The SDK's mocks otherwise leave each worker thread a loop nobody closes, whose finalizer can
+    run at interpreter exit after its socket is gone and print a traceback.
+    """
+    if threading.current_thread() is threading.main_thread() or _has_loop():
+        yield
+        return
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        yield
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
 
 
 class _Mocks(pulumi.runtime.Mocks):
@@ -203,6 +269,8 @@ class OfflineRunner:
         self._preview = False
         self._declared: set[str] = set()
         self._duplicates: list[str] = []
+        self._failures: list[ConnectorFailed] = []
+        self._monitor: _Monitor | None = None
         if self.state_file is not None and self.state_file.exists():
             self.load_state()
 
@@ -289,10 +357,13 @@ class OfflineRunner:
                 id_, outs = self.engine.state[name].id, step.outputs
         except (CheckFailed, ProviderCallError) as exc:
             failure = ConnectorFailed(name, exc)
-            failed = PlannedResource(
-                name, CONNECTOR_TYPE, "failed", [], {"error": failure.detail}, deps, inputs
-            )
+            outputs = {"error": failure.detail, "mistakes": failure.mistakes}
+            failed = PlannedResource(name, CONNECTOR_TYPE, "failed", [], outputs, deps, inputs)
             self.record(failed)
+            if self._preview:
+                # As the engine's preview: every Connector is checked, the run fails at the end.
+                self._failures.append(failure)
+                return "", {}
             raise failure from None
         finally:
             if not self._preview and not read_id:
@@ -335,11 +406,14 @@ class OfflineRunner:
         self._preview = preview
         self._declared = set()
         self._duplicates = []
+        self._failures = []
         error: BaseException | None = None
         try:
             self._execute_program(preview)
             if self._duplicates:
                 raise DuplicateConnectorName(self._duplicates[0])
+            if self._failures:
+                raise self._failures[0]
             leftovers = [n for n in reversed(list(self.engine.state)) if n not in self._declared]
             for name in leftovers:
                 if self.cancelled:
@@ -353,6 +427,8 @@ class OfflineRunner:
         except BaseException as exc:  # reported with everything that happened until then
             error = exc
         finally:
+            order = self._monitor.order if self._monitor is not None else {}
+            self._result.resources.sort(key=lambda r: order.get((r.type, r.name), len(order)))
             if not preview:
                 self.save_state()
         if error is not None:
@@ -361,7 +437,7 @@ class OfflineRunner:
 
     def _execute_program(self, preview: bool) -> None:
         mocks = _Mocks(self)
-        monitor = _Monitor(mocks)
+        monitor = self._monitor = _Monitor(mocks)
         mocks.monitor = monitor
         loop = _ensure_event_loop()  # type: ignore[no-untyped-call]
         # A failed program leaves futures whose errors RunFailed already reports.

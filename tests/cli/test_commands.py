@@ -134,7 +134,7 @@ def test_api_errors_are_one_line_and_exit_1(api: Emulator, made: list[str]) -> N
     [
         (["list"], {"MIXPANEL_SERVICE_ACCOUNT_SECRET": ""}, "MIXPANEL_SERVICE_ACCOUNT_SECRET"),
         (["list"], {"MIXPANEL_PROJECT_ID": ""}, "no project: pass --project"),
-        (["list", "--project", "abc"], {}, "mixpanel:projectId = 'abc' cannot be used"),
+        (["list", "--project", "abc"], {}, "--project 'abc' cannot be used"),
         (["list", "--base-url", "http://mixpanel.example"], {}, "refusing plain-http"),
         (["frobnicate"], {}, "invalid choice"),
     ],

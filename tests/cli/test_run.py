@@ -95,10 +95,10 @@ def environment(api: Emulator, **env: str) -> dict[str, str]:
 
 
 def run(
-    api: Emulator, folder: Path, operation: str, **env: str
+    api: Emulator, folder: Path, operation: str, *flags: str, **env: str
 ) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "mixpanel_connectors.cli", "run", str(folder), operation,
-               "--state", str(folder / "state.json")]  # fmt: skip
+               "--state", str(folder / "state.json"), *flags]  # fmt: skip
     done = subprocess.run(
         command, env=environment(api, **env), capture_output=True, text=True,
         timeout=TIMEOUT_S, check=False,
@@ -303,9 +303,9 @@ def test_a_failed_delete_keeps_the_connector_in_state_for_the_next_destroy(
     folder = program(tmp_path / "p", connector())
     assert run(api, folder, "up").returncode == 0
     api.app.faults.configure({"queue": [{"method": "DELETE", "status": 500}]})
-    line = one_error_line(run(api, folder, "destroy"))
+    line = one_error_line(run(api, folder, "destroy", "--yes"))
     assert "Connector 'events': deleting connector" in line
     assert list(saved(folder)) == ["events"]
-    assert run(api, folder, "destroy").returncode == 0
+    assert run(api, folder, "destroy", "--yes").returncode == 0
     assert saved(folder) == {}
     assert live_connectors(api) == []

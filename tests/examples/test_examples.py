@@ -139,4 +139,6 @@ def test_every_example_has_its_project_readme_and_bounded_requirements(example: 
     for command in ("pulumi config set", "pulumi preview", "pulumi up"):
         assert command in readme
     for line in (folder / "requirements.txt").read_text().split():
+        if line.startswith("../.."):  # this repository, from the example's folder
+            continue
         assert "<" in line, f"{example}: unbounded requirement {line}"
