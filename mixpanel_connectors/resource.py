@@ -254,7 +254,8 @@ class Connector(pulumi.dynamic.Resource, module="mixpanel", name="Connector"):
         :param project_id: the Mixpanel project; default `mixpanel:projectId`/MIXPANEL_PROJECT_ID.
         :param region: us, eu or in; default `mixpanel:region`/MIXPANEL_REGION, else us.
         :param existing_connector_id: adopt this existing connector instead of creating one; it
-            must match the declared inputs. Removing it later changes nothing.
+            must match the declared inputs. Read only when the resource is not yet in state:
+            removing it later changes nothing, and a replacement creates a new connector.
         :param wait_for_import: after creating the connector, wait for its first import run;
             if the run fails or times out, the deployment fails with the run's error while the
             connector stays in state (the next `up` replaces it).
