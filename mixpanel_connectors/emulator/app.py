@@ -115,7 +115,8 @@ class EmulatorApp:
         self.on_request = on_request
         self._lock = threading.Lock()
         self._log: list[dict[str, Any]] = []
-        self.shapes = {name: options[0] for name, options in SHAPES.items()}
+        self.default_shapes = {name: options[0] for name, options in SHAPES.items()}
+        self.shapes = dict(self.default_shapes)
 
     # -- the edge --------------------------------------------------------------------------------
 
@@ -391,7 +392,7 @@ class EmulatorApp:
         self.runs.reset()
         self.clear_requests()
         self.faults.clear()
-        self.shapes = {name: options[0] for name, options in SHAPES.items()}
+        self.shapes = dict(self.default_shapes)
 
     def set_shapes(self, spec: dict[str, Any]) -> None:
         for name, value in spec.items():

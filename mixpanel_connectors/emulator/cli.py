@@ -74,6 +74,11 @@ def add_parser(subparsers: Any) -> None:
         help=f"[{ENV_PREFIX}FAULT_MODE] fail before or after doing the work",
     )
     parser.add_argument("--latency-ms", help=f"[{ENV_PREFIX}LATENCY_MS] added to every API answer")
+    parser.add_argument(
+        "--shapes",
+        help=f"[{ENV_PREFIX}SHAPES] documented (default: Mixpanel's published samples) or spec "
+        "(the spec's alternatives: bare 201 creates, epoch times, run_id, typed errors, ...)",
+    )
     parser.add_argument("--seed", help=f"[{ENV_PREFIX}SEED] fault dice")
     parser.add_argument(
         "--print-env",
@@ -122,6 +127,7 @@ def _start(settings: Settings, access: Access) -> Emulator:
         "run_delay_ms": settings.one("run_delay_ms", "RUN_DELAY_MS", flags.milliseconds, 1000.0),
         "buckets": settings.one("buckets", "BUCKETS", flags.folder, None),
         "deny_buckets": settings.many("deny_bucket", "DENY_BUCKETS", str),
+        "shapes": settings.one("shapes", "SHAPES", flags.shapes, "documented"),
         "faults": {
             "fail_rate": settings.one("fail_rate", "FAIL_RATE", flags.fraction, 0.0),
             "statuses": settings.many("fault_status", "FAULT_STATUSES", flags.fault_status)

@@ -95,6 +95,12 @@ def data_file(raw: str) -> Path:
     return path
 
 
+def shapes(raw: str) -> str:
+    if raw not in ("documented", "spec"):
+        raise ValueError("shapes are 'documented' (Mixpanel's published samples) or 'spec'")
+    return raw
+
+
 def fault_mode(raw: str) -> str:
     if raw not in (*MODES, "mixed"):
         raise ValueError("a fault mode is reject, lose_response or mixed")

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
-from .app import MAX_BODY_BYTES, Access, EmulatorApp
+from .app import MAX_BODY_BYTES, SPEC_SHAPES, Access, EmulatorApp
 from .lines import MAX_FILE_BYTES
 from .store import MemoryStore, SqliteStore, Store
 from .wsgi import wsgi_app
@@ -72,6 +72,7 @@ class Emulator:
         max_file_bytes: int = MAX_FILE_BYTES,
         deny_buckets: list[str] | None = None,
         faults: dict[str, Any] | None = None,
+        shapes: str = "documented",
         log: IO[str] | None = None,
         threads: int = THREADS,
         idle_timeout_s: int = 30,
@@ -86,6 +87,9 @@ class Emulator:
             buckets=Path(buckets) if buckets else None,
             on_request=self._print if log is not None else None,
         )
+        if shapes == "spec":
+            self.app.default_shapes = dict(SPEC_SHAPES)
+            self.app.shapes = dict(SPEC_SHAPES)
         if faults:
             self.app.faults.configure(faults)
         self.app.runs.denied = set(deny_buckets or [])

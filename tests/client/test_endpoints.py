@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
+import requests
 
 from mixpanel_connectors import (
     ConfigurationError,
@@ -11,7 +14,7 @@ from mixpanel_connectors import (
     S3ConnectorSpec,
 )
 from mixpanel_connectors.emulator import Emulator
-from tests.conftest import FAST_RETRY, PROJECT, api_requests, gcs_spec, s3_spec
+from tests.conftest import FAST_RETRY, PROJECT, SECRET, api_requests, gcs_spec, s3_spec
 
 
 def test_create_returns_the_connector_as_stored(client: MixpanelClient) -> None:
@@ -133,3 +136,24 @@ def test_region_picks_the_api_host() -> None:
     assert explicit.base_url == "https://proxy.example"
     with pytest.raises(ConfigurationError, match="unknown region 'mars'"):
         MixpanelClient("u", "s", region="mars")
+
+
+def test_an_emulator_started_with_the_spec_shapes_keeps_them_across_a_reset() -> None:
+    with (
+        Emulator(port=0, run_delay_ms=10, shapes="spec") as emu,
+        MixpanelClient("demo", SECRET, base_url=emu.url, retry=FAST_RETRY) as client,
+    ):
+        emu.app.reset()
+        body = requests.post(
+            f"{emu.url}/api/app/projects/{PROJECT}/connectors/",
+            json=gcs_spec(),
+            auth=("demo", SECRET),
+            timeout=5,
+        )
+        assert body.status_code == 201 and "results" not in body.json()
+        assert body.json()["category_properties"]["frequency"] == "hourly"
+        made = client.create_connector(PROJECT, gcs_spec(label="again"))
+        assert made.created_by == "demo@service-account.mixpanel.example"
+        time.sleep(0.05)
+        (run,) = client.connector_history(PROJECT, made.connector_id)
+        assert run.id is not None and run.status == "success"

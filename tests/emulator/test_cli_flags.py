@@ -60,6 +60,7 @@ def refused(capfd: pytest.CaptureFixture[str], argv: list[str]) -> str:
         (["--service-account", "a:b:notanumber"], "--service-account"),
         (["--service-account", "nosecret"], "--service-account"),
         (["--host", "256.1.1.1", "--port", "0"], "--host"),
+        (["--shapes", "idealised"], "--shapes"),
     ],
 )
 def test_a_bad_flag_is_one_line_naming_it(
