@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
+    AccessInputError,
     AmbiguousCreateError,
     APIConnectionError,
     APIError,
@@ -19,6 +20,9 @@ from .errors import (
     BadRequestError,
     CertificateError,
     ConfigurationError,
+    ConnectorError,
+    CreateFailedError,
+    ImportFailedError,
     InvalidResponseError,
     InvalidSpecError,
     MixpanelError,
@@ -50,14 +54,13 @@ from .retries import RetryPolicy
 
 if TYPE_CHECKING:
     from .client import MixpanelClient
-    from .provider import ConnectorError, ConnectorProvider
+    from .provider import ConnectorProvider
     from .resource import (
         CategoryPropertiesArgs,
         CategoryPropertiesArgsDict,
         Connector,
         GcsConnectorPropertiesArgs,
         GcsConnectorPropertiesArgsDict,
-        ImportFailedError,
         S3ConnectorPropertiesArgs,
         S3ConnectorPropertiesArgsDict,
         WaitForImportArgs,
@@ -66,7 +69,6 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "MixpanelClient": "client",
-    "ConnectorError": "provider",
     "ConnectorProvider": "provider",
     "Connector": "resource",
     "CategoryPropertiesArgs": "resource",
@@ -75,7 +77,6 @@ _LAZY = {
     "GcsConnectorPropertiesArgsDict": "resource",
     "S3ConnectorPropertiesArgs": "resource",
     "S3ConnectorPropertiesArgsDict": "resource",
-    "ImportFailedError": "resource",
     "WaitForImportArgs": "resource",
     "WaitForImportArgsDict": "resource",
 }
@@ -85,6 +86,7 @@ __all__ = [
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "AccessInputError",
     "AmbiguousCreateError",
     "AuthenticationError",
     "BadRequestError",
@@ -99,6 +101,7 @@ __all__ = [
     "ConnectorObject",
     "ConnectorProvider",
     "ConnectorType",
+    "CreateFailedError",
     "DataFormat",
     "GcsConnectorProperties",
     "GcsConnectorPropertiesArgs",

@@ -7,6 +7,8 @@ from typing import Any
 
 import pulumi
 
+from .errors import AccessInputError
+
 __all__ = [
     "AccessInputError",
     "check_bucket_name",
@@ -18,10 +20,6 @@ __all__ = [
 
 _KMS_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_+=.@-]+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class AccessInputError(ValueError):
-    """A component input is wrong; the message names the component, the input and the fix."""
 
 
 def check_prefix(component: str, value: str) -> str:

@@ -403,9 +403,8 @@ class MixpanelClient:
         if retry_number > policy.max_retries or out_of_time:
             why = "deadline reached" if out_of_time else "retries exhausted"
             attempts = _attempts(failures, str(error.args[0]))
-            error.args = (
-                f"{error.args[0]} ({why} after {retry_number} attempt(s) in {elapsed:.1f}s"
-                f"{attempts})",
+            error.give_up(
+                f"{why} after {retry_number} attempt(s) in {elapsed:.1f}s{attempts}", failures
             )
             raise error
         log.info("%s; retry %d in %.2fs", error, retry_number, delay)
@@ -503,16 +502,17 @@ class MixpanelClient:
     def _status_error(method: str, path: str, response: requests.Response) -> APIStatusError:
         status = response.status_code
         message, api_type, details = "", None, None
+        body: object
         try:
             body = response.json()
         except ValueError:
-            body = None
+            body = response.text[:2000] if response.content else None
         if isinstance(body, dict):
             raw = body.get("error") or body.get("message") or body.get("detail") or ""
             message = raw if isinstance(raw, str) else json.dumps(raw)
             api_type = body.get("type") if isinstance(body.get("type"), str) else None
             details = body.get("details")
-        elif response.content:
+        elif isinstance(body, str):
             kind = response.headers.get("Content-Type", "no content type")
             message = f"non-JSON error body ({kind}): {_snippet(response.text)}"
         cls = _STATUS_ERRORS.get(status) or (
@@ -526,6 +526,7 @@ class MixpanelClient:
             api_type=api_type,
             details=details,
             retry_after=parse_retry_after(response.headers.get("Retry-After")),
+            body=body,
         )
 
 

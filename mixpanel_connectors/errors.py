@@ -11,11 +11,15 @@ __all__ = [
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "AccessInputError",
     "AmbiguousCreateError",
     "AuthenticationError",
     "BadRequestError",
     "CertificateError",
     "ConfigurationError",
+    "ConnectorError",
+    "CreateFailedError",
+    "ImportFailedError",
     "InvalidResponseError",
     "InvalidSpecError",
     "MixpanelError",
@@ -47,17 +51,46 @@ class InvalidSpecError(MixpanelError, ValueError):
         )
 
 
+class ConnectorError(MixpanelError):
+    """A connector operation of the provider failed; the message says which, why, what to do."""
+
+
+class CreateFailedError(MixpanelError):
+    """A create could not be completed; the message lists the attempts and what is live."""
+
+
+class ImportFailedError(MixpanelError):
+    """The first import of a connector created with `wait_for_import` failed or timed out."""
+
+
+class AccessInputError(MixpanelError, ValueError):
+    """A component input is wrong; the message names the component, the input and the fix."""
+
+
 class APIError(MixpanelError):
-    """A request to the connectors API failed; `method` and `path` say which one."""
+    """A request to the connectors API failed; `method` and `path` say which one.
+
+    `attempts` lists why each earlier attempt failed, once retries have run out (empty before).
+    """
 
     def __init__(self, method: str, path: str, message: str) -> None:
         self.method = method
         self.path = path
+        self.attempts: list[str] = []
+        self.gave_up: str | None = None
         super().__init__(f"{method} {path}: {message}")
+
+    def give_up(self, summary: str, attempts: list[str]) -> None:
+        """Record that retrying stopped: a summary for the message, and every attempt's failure."""
+        self.gave_up, self.attempts = summary, list(attempts)
+
+    def __str__(self) -> str:
+        base = super().__str__()
+        return base if self.gave_up is None else f"{base} ({self.gave_up})"
 
 
 class APIStatusError(APIError):
-    """The API answered with an error status."""
+    """The API answered with an error status; `body` is its decoded JSON (or text) answer."""
 
     hint = "check the request and try again"
 
@@ -71,8 +104,10 @@ class APIStatusError(APIError):
         api_type: str | None = None,
         details: object = None,
         retry_after: float | None = None,
+        body: object = None,
     ) -> None:
         self.status_code = status_code
+        self.body = body
         self.api_message = api_message
         self.api_type = api_type
         self.details = details

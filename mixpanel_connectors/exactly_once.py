@@ -23,6 +23,7 @@ from .errors import (
     AmbiguousCreateError,
     APIStatusError,
     APITimeoutError,
+    CreateFailedError,
     InvalidResponseError,
     MixpanelError,
 )
@@ -36,10 +37,6 @@ if TYPE_CHECKING:
 __all__ = ["CreateFailedError", "create_exactly_once"]
 
 Spec = S3ConnectorSpec | GcsConnectorSpec
-
-
-class CreateFailedError(MixpanelError):
-    """The create could not be completed; the message lists every attempt and what is live."""
 
 
 def _same_spec(connector: Connector, spec: Spec) -> bool:

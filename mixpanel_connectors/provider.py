@@ -22,7 +22,13 @@ from pulumi.dynamic import (
 )
 
 from .config import SETTINGS_SOURCES, Settings
-from .errors import APIStatusError, ConfigurationError, MixpanelError, NotFoundError
+from .errors import (
+    APIStatusError,
+    ConfigurationError,
+    ConnectorError,
+    MixpanelError,
+    NotFoundError,
+)
 from .exactly_once import create_exactly_once
 from .ledger import Ledger, owner_label
 from .models import normalize_project_id, parse_spec
@@ -48,10 +54,6 @@ if TYPE_CHECKING:
     from .models import Connector
 
 __all__ = ["ConnectorError", "ConnectorProvider"]
-
-
-class ConnectorError(Exception):
-    """A connector operation failed; the message says which connector, why, and what to do."""
 
 
 class ConnectorProvider(ResourceProvider):

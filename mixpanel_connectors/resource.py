@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from .errors import ImportFailedError
 from .properties import OWNER_KEY
 from .provider import ConnectorProvider
 
@@ -39,10 +40,6 @@ _OUTPUTS = (
     "last_import",
     "declared_keys",
 )
-
-
-class ImportFailedError(Exception):
-    """The first import of a connector created with `wait_for_import` failed or timed out."""
 
 
 @pulumi.input_type

@@ -11,7 +11,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from mixpanel_connectors.access import AccessInputError
+from mixpanel_connectors import AccessInputError
 from mixpanel_connectors.aws import S3Import, read_policy, trust_policy
 from mixpanel_connectors.emulator import Emulator
 from mixpanel_connectors.gcp import GcsImport

@@ -6,7 +6,8 @@ import pytest
 
 from mixpanel_connectors import MixpanelClient, RetryPolicy, S3ConnectorSpec
 from mixpanel_connectors.emulator import Emulator
-from mixpanel_connectors.exactly_once import CreateFailedError, create_exactly_once
+from mixpanel_connectors import CreateFailedError
+from mixpanel_connectors.exactly_once import create_exactly_once
 from mixpanel_connectors.ledger import Ledger
 from mixpanel_connectors.models import parse_spec
 from tests.conftest import PROJECT, api_requests, s3_spec

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from mixpanel_connectors import MixpanelClient, RetryPolicy
-from mixpanel_connectors.exactly_once import CreateFailedError, create_exactly_once
+from mixpanel_connectors import CreateFailedError
+from mixpanel_connectors.exactly_once import create_exactly_once
 from mixpanel_connectors.ledger import Ledger
 from mixpanel_connectors.models import parse_spec
 from tests.conftest import PROJECT, SECRET, s3_spec
