@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mixpanel_connectors import MixpanelClient, RetryPolicy, S3ConnectorSpec
+from mixpanel_connectors import CreateFailedError, MixpanelClient, RetryPolicy, S3ConnectorSpec
 from mixpanel_connectors.emulator import Emulator
-from mixpanel_connectors import CreateFailedError
 from mixpanel_connectors.exactly_once import create_exactly_once
 from mixpanel_connectors.ledger import Ledger
 from mixpanel_connectors.models import parse_spec

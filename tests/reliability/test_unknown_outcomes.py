@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mixpanel_connectors import MixpanelClient, RetryPolicy
-from mixpanel_connectors import CreateFailedError
+from mixpanel_connectors import CreateFailedError, MixpanelClient, RetryPolicy
 from mixpanel_connectors.exactly_once import create_exactly_once
 from mixpanel_connectors.ledger import Ledger
 from mixpanel_connectors.models import parse_spec
