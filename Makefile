@@ -34,7 +34,7 @@ test: $(PY)
 	$(call install,-e $(DEV_SET))
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy mixpanel_connectors
+	$(VENV)/bin/mypy mixpanel_connectors tests
 	$(VENV)/bin/pytest
 
 bench: $(PY)

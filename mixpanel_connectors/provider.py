@@ -61,10 +61,11 @@ class ConnectorProvider(ResourceProvider):
 
     serialize_as_secret_always = False
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings | None = None) -> None:
+        """`settings` stand in for configure() (for tests and direct use); never pickled."""
         super().__init__()
         self._lock = threading.Lock()
-        self._settings: Settings | None = None
+        self._settings = settings
         self._clients: dict[tuple[Any, ...], MixpanelClient] = {}
         self._ledger = Ledger()
 

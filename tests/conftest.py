@@ -14,7 +14,8 @@ from typing import Any
 import hypothesis  # noqa: F401  (imported before any test, see below)
 import pytest
 
-from mixpanel_connectors import MixpanelClient, RetryPolicy
+from mixpanel_connectors import ConnectorProvider, MixpanelClient, RetryPolicy
+from mixpanel_connectors.config import Settings
 from mixpanel_connectors.emulator import Emulator
 
 PROJECT = 1234567
@@ -31,6 +32,12 @@ def stack_config(url: str, **extra: str) -> dict[str, str]:
         "mixpanel:baseUrl": url,
         **extra,
     }
+
+
+def configured_provider(**settings: Any) -> ConnectorProvider:
+    """A provider as configure() leaves it with the demo account and project (overridable)."""
+    values = {"service_account": "demo", "secret": SECRET, "project_id": PROJECT, **settings}
+    return ConnectorProvider(Settings(**values))
 
 
 def s3_spec(**overrides: Any) -> dict[str, Any]:

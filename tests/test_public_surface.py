@@ -45,7 +45,7 @@ def test_all_the_lazy_table_and_the_type_checking_imports_agree() -> None:
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
     )
     typed = _imported_names(checking.body)
-    lazy = set(importlib.import_module("mixpanel_connectors")._LAZY)  # type: ignore[attr-defined]
+    lazy = set(importlib.import_module("mixpanel_connectors")._LAZY)
     assert typed == lazy
     assert set(mixpanel_connectors.__all__) == eager | typed
     for name in mixpanel_connectors.__all__:

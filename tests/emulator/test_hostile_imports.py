@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from mixpanel_connectors import ImportRun, MixpanelClient
-from mixpanel_connectors.emulator import Emulator, runs
+from mixpanel_connectors.emulator import Emulator, imports, runs
 from tests.conftest import FAST_RETRY, PROJECT, SECRET, s3_spec
 
 DELAY_MS = 20
@@ -171,7 +171,7 @@ def test_reading_one_connectors_files_does_not_block_another(
     put(buckets, "slow", "events/a.json", EVENT)
     put(buckets, "fast", "events/a.json", EVENT)
     release = threading.Event()
-    real = runs.run_import
+    real = imports.run_import
 
     def slow_import(root: Path, connector: dict[str, Any], *args: Any, **kw: Any) -> Any:
         if connector["connector_properties"]["s3_bucket"] == "slow":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def test_a_body_nested_a_thousand_deep_is_a_400(emulator: Emulator, path: str) -
 @pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
 def test_nan_and_infinity_in_a_body_are_a_400(emulator: Emulator, constant: bytes) -> None:
     spec = s3_spec(label="x")
-    body = requests.models.complexjson.dumps(spec).encode()
+    body = json.dumps(spec).encode()
     body = body.replace(b'"label": "x"', b'"label": "x", "extra": ' + constant)
     answer = requests.post(emulator.url + COLLECTION, data=body, auth=AUTH, timeout=5)
     assert answer.status_code == 400

@@ -35,8 +35,9 @@ def burst(url: str, size: int, deadline_s: float) -> list[bytes]:
         deadline = time.monotonic() + deadline_s
         while open_count and time.monotonic() < deadline:
             for key, events in selector.select(timeout=0.5):
-                sock = key.fileobj
-                assert isinstance(sock, socket.socket)
+                fileobj = key.fileobj
+                assert isinstance(fileobj, socket.socket)
+                sock = fileobj
                 if events & selectors.EVENT_WRITE:
                     try:
                         sock.send(REQUEST)
@@ -71,6 +72,7 @@ def test_a_burst_of_a_thousand_simultaneous_requests_is_answered_in_full() -> No
 def test_a_half_sent_request_is_timed_out_and_does_not_hold_the_server() -> None:
     with Emulator(port=0, idle_timeout_s=1) as emulator:
         parts = urlsplit(emulator.url)
+        assert parts.port is not None
         stalled = socket.create_connection((parts.hostname, parts.port), timeout=5)
         stalled.sendall(b"POST /api/app/projects/1/connectors/ HTTP/1.1\r\nContent-Length: 10\r\n")
         started = time.monotonic()

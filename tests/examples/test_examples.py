@@ -67,9 +67,18 @@ def test_root_project_runs_the_quickstart(
     host: ProviderHost, api: Emulator, tmp_path: Path
 ) -> None:
     api.app.reset()
-    run = OfflineRunner(ROOT, host, config=example_config(api.url))
+    run = OfflineRunner(
+        ROOT, host, state_file=tmp_path / "state.json", config=example_config(api.url)
+    )
     assert run.main == ROOT / "examples" / "quickstart" / "__main__.py"
     assert run.project == "mixpanel-connectors-quickstart"
+    created = run.up()
+    names = sorted(r.name for r in created.connectors())
+    assert names == ["events", "people"]
+    items, _ = api.app.store.page(1234567, 0, 100)
+    assert sorted(i.record["label"] for i in items) == ["events from S3", "people from GCS"]
+    run.destroy()
+    assert api.app.store.page(1234567, 0, 100)[1] == 0
 
 
 def test_aws_example_creates_roles_policies_and_connectors_that_depend_on_them(

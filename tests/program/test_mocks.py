@@ -44,7 +44,8 @@ class Recorder(pulumi.runtime.Mocks):
 def mocks() -> Iterator[Recorder]:
     recorder = Recorder()
     pulumi.runtime.set_mocks(recorder, preview=False)
-    return recorder
+    yield recorder
+    pulumi.runtime.settings.reset_options()
 
 
 def connectors(recorder: Recorder) -> dict[str, pulumi.runtime.MockResourceArgs]:

@@ -10,16 +10,10 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
-from mixpanel_connectors import ConnectorProvider
 from mixpanel_connectors.config import Settings
-from tests.conftest import PROJECT, SECRET, gcs_spec, s3_spec
+from tests.conftest import PROJECT, configured_provider, gcs_spec, s3_spec
 
-
-def provider(**settings: Any) -> ConnectorProvider:
-    p = ConnectorProvider()
-    values = {"service_account": "demo", "secret": SECRET, "project_id": PROJECT, **settings}
-    p._settings = Settings(**values)
-    return p
+provider = configured_provider
 
 
 def failures(news: dict[str, Any], **settings: Any) -> dict[str, str]:
@@ -147,8 +141,8 @@ def test_an_unusable_base_url_fails_check_without_loading_the_http_client(
         "import sys\n"
         "from mixpanel_connectors import ConnectorProvider\n"
         "from mixpanel_connectors.config import Settings\n"
-        "p = ConnectorProvider()\n"
-        f"p._settings = Settings.resolve({{'mixpanel:baseUrl': {base_url!r}}}, environ={{}})\n"
+        f"settings = Settings.resolve({{'mixpanel:baseUrl': {base_url!r}}}, environ={{}})\n"
+        "p = ConnectorProvider(settings)\n"
         f"result = p.check({{}}, {{**{s3_spec()!r}, 'project_id': 1}})\n"
         "print([f.reason for f in result.failures])\n"
         "print('requests' in sys.modules)\n"

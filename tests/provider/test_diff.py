@@ -8,13 +8,11 @@ import pytest
 from pulumi.output import Unknown
 
 from mixpanel_connectors import ConnectorProvider
-from mixpanel_connectors.config import Settings
-from tests.conftest import PROJECT, SECRET, gcs_spec, s3_spec
+from tests.conftest import configured_provider, gcs_spec, s3_spec
 
 
 def checked(news: dict[str, Any]) -> dict[str, Any]:
-    p = ConnectorProvider()
-    p._settings = Settings(service_account="demo", secret=SECRET, project_id=PROJECT)
+    p = configured_provider()
     result = p.check({}, news)
     assert result.failures == []
     return result.inputs

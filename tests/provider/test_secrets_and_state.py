@@ -9,10 +9,9 @@ import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
 from mixpanel_connectors import ConnectorProvider
-from mixpanel_connectors.config import Settings
 from mixpanel_connectors.emulator import Emulator
 from mixpanel_connectors.testing import Engine, ProviderCallError, ProviderHost
-from tests.conftest import PROJECT, SECRET, s3_spec
+from tests.conftest import PROJECT, SECRET, configured_provider, s3_spec
 
 
 def test_serialized_provider_is_a_class_reference_under_100_characters() -> None:
@@ -22,8 +21,7 @@ def test_serialized_provider_is_a_class_reference_under_100_characters() -> None
 
 
 def test_a_configured_provider_still_pickles_without_its_settings() -> None:
-    provider = ConnectorProvider()
-    provider._settings = Settings(service_account="demo", secret=SECRET, project_id=PROJECT)
+    provider = configured_provider()
     provider.client("us")
     blob = serialize_provider(provider)
     assert blob == serialize_provider(ConnectorProvider())
