@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .models import REGION_BASE_URLS, normalize_project_id
 from .retries import RetryPolicy
 from .urls import check_base_url
+
+if TYPE_CHECKING:
+    from .client import MixpanelClient
 
 __all__ = ["SETTINGS_SOURCES", "Settings"]
 
@@ -107,6 +110,23 @@ class Settings:
 
     def retry_policy(self) -> RetryPolicy:
         return RetryPolicy(max_retries=self.max_retries, deadline_seconds=self.timeout_seconds)
+
+    def client(self, region: str | None = None) -> MixpanelClient:
+        """The one way a client is built from settings (credentials, URL, timeouts, retries).
+
+        Raises ConfigurationError for missing credentials or an unusable base URL.
+        """
+        from .client import MixpanelClient
+
+        return MixpanelClient(
+            self.service_account or "",
+            self.secret or "",
+            region=region or self.region,
+            base_url=self.base_url,
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
+            retry=self.retry_policy(),
+        )
 
 
 def _region(value: Any) -> str:

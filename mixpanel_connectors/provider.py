@@ -97,17 +97,7 @@ class ConnectorProvider(ResourceProvider):
         with self._lock:
             client = self._clients.get(key)
             if client is None:
-                from .client import MixpanelClient
-
-                client = MixpanelClient(
-                    settings.service_account or "",
-                    settings.secret or "",
-                    region=region,
-                    base_url=settings.base_url,
-                    connect_timeout=settings.connect_timeout,
-                    read_timeout=settings.read_timeout,
-                    retry=settings.retry_policy(),
-                )
+                client = settings.client(region)
                 self._clients[key] = client
         return client
 

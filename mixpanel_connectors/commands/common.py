@@ -80,20 +80,12 @@ def missing(args: argparse.Namespace, settings: Settings) -> list[str]:
 
 def client_and_project(args: argparse.Namespace) -> tuple[MixpanelClient, int]:
     """A client for the resolved settings and the project to work on; UsageError when unusable."""
-    from ..client import MixpanelClient
-
     settings = settings_from(args)
     problems = [*settings.problems, *missing(args, settings)]
     if problems:
         raise UsageError("; ".join(problems))
     try:
-        client = MixpanelClient(
-            settings.service_account or "",
-            settings.secret or "",
-            region=settings.region,
-            base_url=settings.base_url,
-            retry=settings.retry_policy(),
-        )
+        client = settings.client()
     except ConfigurationError as exc:
         raise UsageError(str(exc)) from None
     assert settings.project_id is not None

@@ -51,7 +51,6 @@ def _project_detail(args: argparse.Namespace, project: int | None) -> str:
 
 
 def _checks(args: argparse.Namespace) -> list[Check]:
-    from ..client import MixpanelClient
 
     settings = settings_from(args)
     checks = [
@@ -73,10 +72,7 @@ def _checks(args: argparse.Namespace) -> list[Check]:
     if missing or project is None:
         return checks
     try:
-        client = MixpanelClient(
-            settings.service_account or "", settings.secret or "", region=settings.region,
-            base_url=settings.base_url, retry=settings.retry_policy(),
-        )  # fmt: skip
+        client = settings.client()
     except ConfigurationError as exc:
         checks.append(Check("base URL", False, str(exc), "use an https URL"))
         return checks

@@ -259,3 +259,23 @@ def test_a_bad_emulator_variable_breaks_only_the_emulator_and_with_one_line(
     done = cli(api, "emulator", MIXPANEL_EMULATOR_PAGE_SIZE="many")
     assert done.returncode == 2
     assert "MIXPANEL_EMULATOR_PAGE_SIZE many: expected a whole number" in done.stderr
+
+
+def test_the_cli_honours_the_read_timeout_variable(api: Emulator) -> None:
+    import time as clock
+
+    from tests.canned import Canned, CannedServer
+
+    def slow(method: str, path: str) -> Canned:
+        clock.sleep(3)
+        return Canned(200, b'{"status": "ok", "results": {"data": []}}')
+
+    with CannedServer(router=slow) as server:
+        started = clock.monotonic()
+        done = cli(
+            api, "list", MIXPANEL_BASE_URL=server.url, MIXPANEL_READ_TIMEOUT="0.3",
+            MIXPANEL_MAX_RETRIES="0",
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert "no answer within" in done.stderr
+    assert clock.monotonic() - started < 2.5
