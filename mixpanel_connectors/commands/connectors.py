@@ -11,7 +11,14 @@ from ..errors import MixpanelError
 from ..import_runs import by_time, first_run, latest_run
 from ..models import Connector, ImportRun
 from ..waiting import run_summary
-from .common import EXIT_API_ERROR, EXIT_OK, add_settings_flags, client_and_project, print_json
+from .common import (
+    EXIT_API_ERROR,
+    EXIT_OK,
+    add_command,
+    add_settings_flags,
+    client_and_project,
+    print_json,
+)
 from .output import fields, is_terminal, shown, table
 
 FINISHED = ("success", "failed")
@@ -28,17 +35,34 @@ RUN_HEADERS = [
 
 
 def add_parsers(subparsers: Any) -> None:
-    listing = subparsers.add_parser("list", help="list a project's connectors")
+    listing = add_command(
+        subparsers, "list", summary="list a project's connectors",
+        description="List every connector of the project, one row each: id, type, bucket and "
+        "prefix, data format, compression, status, creation time and label. --json prints "
+        "everything.",
+        examples=["list", "list --project 1234567 --json"],
+    )  # fmt: skip
     add_settings_flags(listing)
     listing.set_defaults(run=run_list)
 
-    show = subparsers.add_parser("show", help="show one connector in full")
-    show.add_argument("connector_id")
+    show = add_command(
+        subparsers, "show", summary="show one connector in full",
+        description="Show one connector: its settings, its bucket-side properties, and its "
+        "first and latest import runs.",
+        examples=["show 8f3a2c1e-0b4d-4e5f-9a6b-7c8d9e0f1a2b", "show 8f3a2c1e --json"],
+    )  # fmt: skip
+    show.add_argument("connector_id", help="the connector's id, as `list` prints it")
     add_settings_flags(show)
     show.set_defaults(run=run_show)
 
-    history = subparsers.add_parser("history", help="a connector's import runs")
-    history.add_argument("connector_id")
+    history = add_command(
+        subparsers, "history", summary="a connector's import runs",
+        description="List a connector's import runs, oldest first, with their counts and "
+        "errors; with --watch, follow the latest run until it succeeds (exit 0) or fails "
+        "(exit 1).",
+        examples=["history 8f3a2c1e-0b4d-4e5f-9a6b-7c8d9e0f1a2b", "history 8f3a2c1e --watch"],
+    )  # fmt: skip
+    history.add_argument("connector_id", help="the connector's id, as `list` prints it")
     history.add_argument("--watch", action="store_true", help="follow the latest run until it ends")
     history.add_argument(
         "--interval", type=float, default=1.0, help="seconds between polls with --watch"
