@@ -85,8 +85,9 @@ def run(args: argparse.Namespace) -> int:
         with ProviderHost(ConnectorProvider(), stack=args.stack) as host:
             host.configure(config)
             runner = OfflineRunner(
-                args.program, host, state_file=state, stack=args.stack, config=config
-            )
+                args.program, host, state_file=state, stack=args.stack, config=config,
+                progress=_tell,
+            )  # fmt: skip
             if not _confirmed(args, list(runner.engine.state)):
                 print("destroy cancelled: nothing was deleted")
                 return 1
@@ -112,6 +113,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print(render(result, program=args.program, stack=args.stack))
     return 0
+
+
+def _tell(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def _confirmed(args: argparse.Namespace, names: list[str]) -> bool:
