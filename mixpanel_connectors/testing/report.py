@@ -41,10 +41,22 @@ def _first_import(resource: PlannedResource) -> tuple[bool, str] | None:
     if status == "success":
         imported = last.get("num_events_imported")
         count = f"{imported:g}" if isinstance(imported, (int, float)) else "?"
-        return False, f"first import success, {count} events imported"
+        return False, f"first import success, {count} records imported"
     error = last.get("error") or {}
     what = "timed out" if status == "timeout" else "failed"
     return True, f"first import {what}: {error.get('message') or status} [{error.get('code')}]"
+
+
+def _outputs(outputs: dict[str, Any]) -> list[str]:
+    """One line per known output; those known only after `up` summed up in one line."""
+    known = {k: v for k, v in outputs.items() if v != UNKNOWN}
+    unknown = sorted(k for k in outputs if k not in known)
+    width = max((len(k) for k in known), default=0)
+    lines = [f"    {key:<{width}}: {_show(value)}" for key, value in sorted(known.items())]
+    if unknown:
+        which = "more" if known else "outputs"
+        lines.append(f"    {len(unknown)} {which} known only after up: {', '.join(unknown)}")
+    return lines
 
 
 def render(result: RunResult, *, program: str, stack: str) -> str:
@@ -74,10 +86,7 @@ def render(result: RunResult, *, program: str, stack: str) -> str:
             f" {row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}"
         )
     if result.stack_outputs:
-        lines += ["", "Outputs:"]
-        width = max(len(k) for k in result.stack_outputs)
-        for key, value in sorted(result.stack_outputs.items()):
-            lines.append(f"    {key:<{width}}: {_show(value)}")
+        lines += ["", "Outputs:", *_outputs(result.stack_outputs)]
     words = _PREVIEW_WORDS if result.operation == "preview" else _DONE_WORDS
     counts = Counter(r.op for r in result.connectors())
     if counts:

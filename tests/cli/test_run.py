@@ -337,4 +337,19 @@ def test_a_first_import_that_succeeds_is_named_in_the_summary(
 ) -> None:
     done = run(api, program(tmp_path, connector("events", WAIT)), "up")
     assert done.returncode == 0, done.stderr
-    assert "first import success, 1 events imported" in summary_row(done, "events")
+    assert "first import success, 1 records imported" in summary_row(done, "events")
+
+
+def test_preview_sums_up_the_outputs_known_only_after_up_in_one_line(
+    api: Emulator, tmp_path: Path
+) -> None:
+    exports = (
+        "pulumi.export('events_id', events.connector_id)\n"
+        "pulumi.export('events_status', events.status)\n"
+        "pulumi.export('greeting', 'hello')\n"
+    )
+    done = run(api, program(tmp_path, connector("events"), exports), "preview")
+    assert done.returncode == 0, done.stderr
+    assert "output<unknown>" not in done.stdout
+    assert 'greeting: "hello"' in done.stdout
+    assert "2 more known only after up: events_id, events_status" in done.stdout
