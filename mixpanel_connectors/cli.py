@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+import textwrap
 from collections.abc import Sequence
 
 
@@ -20,13 +21,20 @@ def _version() -> str:
 def build_parser() -> argparse.ArgumentParser:
     """The command and its subcommands."""
     from .commands import connectors, doctor, export, run
+    from .commands.common import example_block
     from .emulator.cli import add_parser as add_emulator
 
     parser = argparse.ArgumentParser(
         prog="mixpanel-connectors",
-        description="Mixpanel Cloud Import connectors as code: look at what exists, check your "
-        "settings, export connectors as a Pulumi program, run programs offline, and serve a "
-        "local emulator of the API. Settings come from flags, then MIXPANEL_* variables.",
+        description=textwrap.fill(
+            "Mixpanel Cloud Import connectors as code: look at what exists, check your "
+            "settings, export connectors as a Pulumi program, run programs offline, and serve a "
+            "local emulator of the API. Settings come from flags, then MIXPANEL_* variables.",
+            width=78,
+        ),
+        epilog=example_block(["emulator --print-env", "list", "run examples/quickstart up"])
+        + "\n\nRun `mixpanel-connectors COMMAND --help` for a command's flags and examples.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

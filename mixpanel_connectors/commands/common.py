@@ -6,6 +6,8 @@ import argparse
 import json
 import os
 import sys
+import textwrap
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
@@ -30,10 +32,27 @@ def raise_terminated(_signum: int, _frame: object) -> None:
     raise Terminated
 
 
+def add_command(
+    subparsers: Any, name: str, *, summary: str, description: str, examples: Sequence[str]
+) -> argparse.ArgumentParser:
+    """A subcommand whose --help shows a description and `$ mixpanel-connectors ...` examples."""
+    return subparsers.add_parser(  # type: ignore[no-any-return]
+        name,
+        help=summary,
+        description=textwrap.fill(description, width=78),
+        epilog=example_block(examples),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def example_block(examples: Sequence[str]) -> str:
+    return "Example:\n" + "\n".join(f"  $ mixpanel-connectors {line}" for line in examples)
+
+
 def add_settings_flags(parser: argparse.ArgumentParser, *, json_output: bool = True) -> None:
     """Flags that win over the MIXPANEL_* variables (the secret only comes from the variable)."""
     group = parser.add_argument_group(
-        "settings", "each defaults to its MIXPANEL_* environment variable; the secret is read "
+        "settings", "each defaults to its MIXPANEL_* environment variable; the secret is read\n"
         "only from MIXPANEL_SERVICE_ACCOUNT_SECRET"
     )  # fmt: skip
     group.add_argument(

@@ -11,8 +11,15 @@ from ..errors import MixpanelError
 from ..import_runs import by_time, first_run, latest_run
 from ..models import Connector, ImportRun
 from ..waiting import run_summary
-from .common import EXIT_API_ERROR, EXIT_OK, add_settings_flags, client_and_project, print_json
-from .output import fields, is_terminal, shown, table
+from .common import (
+    EXIT_API_ERROR,
+    EXIT_OK,
+    add_command,
+    add_settings_flags,
+    client_and_project,
+    print_json,
+)
+from .output import cell, fields, is_terminal, shown, table
 
 FINISHED = ("success", "failed")
 RUN_HEADERS = [
@@ -25,20 +32,39 @@ RUN_HEADERS = [
     "bytes",
     "error",
 ]
+RUN_OPTIONAL = ("bytes", "files", "dropped", "progress")
 
 
 def add_parsers(subparsers: Any) -> None:
-    listing = subparsers.add_parser("list", help="list a project's connectors")
+    listing = add_command(
+        subparsers, "list", summary="list a project's connectors",
+        description="List every connector of the project, one row each: id, type, bucket and "
+        "prefix, data format, compression, status, creation time and label. On a narrow "
+        "terminal (or COLUMNS) ids stay whole: other columns are shortened with an ellipsis, "
+        "or left out. --json prints everything.",
+        examples=["list", "list --project 1234567 --json"],
+    )  # fmt: skip
     add_settings_flags(listing)
     listing.set_defaults(run=run_list)
 
-    show = subparsers.add_parser("show", help="show one connector in full")
-    show.add_argument("connector_id")
+    show = add_command(
+        subparsers, "show", summary="show one connector in full",
+        description="Show one connector: its settings, its bucket-side properties, and its "
+        "first and latest import runs.",
+        examples=["show 8f3a2c1e-0b4d-4e5f-9a6b-7c8d9e0f1a2b", "show 8f3a2c1e --json"],
+    )  # fmt: skip
+    show.add_argument("connector_id", help="the connector's id, as `list` prints it")
     add_settings_flags(show)
     show.set_defaults(run=run_show)
 
-    history = subparsers.add_parser("history", help="a connector's import runs")
-    history.add_argument("connector_id")
+    history = add_command(
+        subparsers, "history", summary="a connector's import runs",
+        description="List a connector's import runs, oldest first, with their counts and "
+        "errors; with --watch, follow the latest run until it succeeds (exit 0) or fails "
+        "(exit 1).",
+        examples=["history 8f3a2c1e-0b4d-4e5f-9a6b-7c8d9e0f1a2b", "history 8f3a2c1e --watch"],
+    )  # fmt: skip
+    history.add_argument("connector_id", help="the connector's id, as `list` prints it")
     history.add_argument("--watch", action="store_true", help="follow the latest run until it ends")
     history.add_argument(
         "--interval", type=float, default=1.0, help="seconds between polls with --watch"
@@ -83,7 +109,10 @@ def run_list(args: argparse.Namespace) -> int:
         "created at",
         "label",
     ]
-    table(headers, rows, title=f"{len(rows)} connectors in project {project}")
+    table(
+        headers, rows, title=f"{len(rows)} connectors in project {project}",
+        whole=("id",), optional=("compression", "type", "data format", "created at"),
+    )  # fmt: skip
     return EXIT_OK
 
 
@@ -103,9 +132,9 @@ def run_show(args: argparse.Namespace) -> int:
         ("created by", connector.created_by or ""),
         ("location", _where(connector)),
     ]
-    pairs += [(f"  {k}", str(v)) for k, v in sorted(connector.connector_properties.items())]
-    pairs += [(f"  {k}", str(v)) for k, v in sorted(connector.category_properties.items())]
-    pairs += [(k, str(v)) for k, v in sorted((connector.model_extra or {}).items())]
+    pairs += [(f"  {k}", cell(v)) for k, v in sorted(connector.connector_properties.items())]
+    pairs += [(f"  {k}", cell(v)) for k, v in sorted(connector.category_properties.items())]
+    pairs += [(k, cell(v)) for k, v in sorted((connector.model_extra or {}).items())]
     pairs += _import_pairs(client, project, connector.connector_id)
     fields(pairs)
     return EXIT_OK
@@ -128,7 +157,9 @@ def _import_pairs(client: Any, project: int, connector_id: str) -> list[tuple[st
 
 def _run_line(run: ImportRun) -> str:
     when = run.started_or_ended
-    line = f"{run.status or '?'}, {run.num_events_imported or 0} events imported"
+    line = run.status or "?"
+    if run.num_events_imported is not None:
+        line += f", {run.num_events_imported} events imported"
     if when is not None:
         line += f", started {when.isoformat(timespec='seconds')}"
     if run.error is not None:
@@ -148,11 +179,12 @@ def run_json(run: ImportRun) -> dict[str, Any]:
 
 def _run_row(run: ImportRun) -> list[str]:
     progress = "" if run.progress is None else f"{run.progress:.0%}"
-    counts = f"{run.num_events_imported or 0}/{run.num_events_processed or 0}"
+    imported, processed = run.num_events_imported, run.num_events_processed
+    counts = "" if imported is None and processed is None else f"{cell(imported)}/{cell(processed)}"
     error = "" if run.error is None else f"{run.error.message} [{run.error.code}]"
     return [
-        run.id or "", run.status or "", progress, counts, str(run.num_events_dropped or 0),
-        str(run.num_files_imported or 0), str(run.size_imported or 0), error,
+        run.id or "", run.status or "", progress, counts, cell(run.num_events_dropped),
+        cell(run.num_files_imported), cell(run.size_imported), error,
     ]  # fmt: skip
 
 
@@ -164,7 +196,10 @@ def run_history(args: argparse.Namespace) -> int:
     if args.json:
         print_json([run_json(r) for r in runs])
         return EXIT_OK
-    table(RUN_HEADERS, [_run_row(r) for r in runs], title=f"import runs of {args.connector_id}")
+    table(
+        RUN_HEADERS, [_run_row(r) for r in runs], title=f"import runs of {args.connector_id}",
+        whole=("run",), optional=RUN_OPTIONAL,
+    )  # fmt: skip
     return EXIT_OK
 
 
@@ -202,7 +237,7 @@ def _watch(args: argparse.Namespace, client: Any, project: int) -> int:
     if args.json:
         print_json(run_json(run))
     else:
-        table(RUN_HEADERS, [_run_row(run)])
+        table(RUN_HEADERS, [_run_row(run)], whole=("run",), optional=RUN_OPTIONAL)
     if run.status == "failed":
         reason = shown(run.error.message or "") if run.error else "no reason given"
         print(f"error: the import failed: {reason}", file=sys.stderr)

@@ -20,6 +20,7 @@ from .common import (
     EXIT_API_ERROR,
     EXIT_OK,
     HOW_TO_SET,
+    add_command,
     add_settings_flags,
     print_json,
     settings_from,
@@ -36,9 +37,14 @@ class Check:
 
 
 def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "doctor", help="check settings, credentials and project access, and say what to fix"
-    )
+    parser = add_command(
+        subparsers, "doctor",
+        summary="check settings, credentials and project access, and say what to fix",
+        description="Check, before a deploy, that the settings are readable, the credentials "
+        "are given and accepted, and the project exists and is reachable; print what to fix "
+        "for each failing check. Exit 0 when all pass, 1 otherwise.",
+        examples=["doctor", "doctor --base-url http://127.0.0.1:8765 --json"],
+    )  # fmt: skip
     add_settings_flags(parser)
     parser.set_defaults(run=run)
 

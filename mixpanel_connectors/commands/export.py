@@ -13,20 +13,28 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Connector
-from .common import EXIT_API_ERROR, EXIT_OK, UsageError, add_settings_flags, client_and_project
+from .common import (
+    EXIT_API_ERROR,
+    EXIT_OK,
+    UsageError,
+    add_command,
+    add_settings_flags,
+    client_and_project,
+)
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 ARGS_CLASS = {"s3Import": "S3ConnectorPropertiesArgs", "gcsImport": "GcsConnectorPropertiesArgs"}
 
 
 def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "export",
-        help="write a Pulumi program that adopts every existing connector",
+    parser = add_command(
+        subparsers, "export",
+        summary="write a Pulumi program that adopts every existing connector",
         description="Write a Pulumi Python program that declares every connector of the project "
         "with the typed Args classes and existing_connector_id, so that `pulumi up` adopts them "
         "instead of creating duplicates.",
-    )
+        examples=["export -o connectors/__main__.py", "export --project 1234567"],
+    )  # fmt: skip
     parser.add_argument("--output", "-o", help="file to write (default: standard output)")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # refused in run
     add_settings_flags(parser, json_output=False)

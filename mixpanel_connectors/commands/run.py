@@ -10,23 +10,39 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .common import EXIT_INTERRUPTED, EXIT_TERMINATED, UsageError, raise_terminated
+from .common import (
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    UsageError,
+    add_command,
+    raise_terminated,
+)
 
 if TYPE_CHECKING:
     from ..testing.runner import OfflineRunner
 
 
 def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "run",
-        help="run a Pulumi program offline (preview, up, destroy) without the Pulumi engine",
+    parser = add_command(
+        subparsers, "run",
+        summary="run a Pulumi program offline (preview, up, destroy) without the Pulumi engine",
         description="Run a Pulumi program under the SDK's mocks, sending every Connector through "
         "the real dynamic-provider host to the API (set MIXPANEL_* variables or --config) and "
         "mocking every other resource. State is kept in a JSON file between runs. This is not "
         "the Pulumi engine.",
-    )
+        examples=[
+            "run examples/quickstart preview",
+            "run examples/quickstart up --config mixpanel:projectId=1234567",
+            "run examples/quickstart destroy --yes",
+        ],
+    )  # fmt: skip
     parser.add_argument("program", help="the program directory (or its Pulumi.yaml's folder)")
-    parser.add_argument("operation", choices=("preview", "up", "destroy"))
+    parser.add_argument(
+        "operation",
+        choices=("preview", "up", "destroy"),
+        help="preview: show what would change; up: create, update or delete to match the "
+        "program; destroy: delete everything in the state",
+    )
     parser.add_argument("--stack", default="dev", help="stack name (default dev)")
     parser.add_argument(
         "--state", help="state file (default PROGRAM/.pulumi-offline/STACK.json)", default=None
@@ -69,8 +85,9 @@ def run(args: argparse.Namespace) -> int:
         with ProviderHost(ConnectorProvider(), stack=args.stack) as host:
             host.configure(config)
             runner = OfflineRunner(
-                args.program, host, state_file=state, stack=args.stack, config=config
-            )
+                args.program, host, state_file=state, stack=args.stack, config=config,
+                progress=_tell,
+            )  # fmt: skip
             if not _confirmed(args, list(runner.engine.state)):
                 print("destroy cancelled: nothing was deleted")
                 return 1
@@ -96,6 +113,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print(render(result, program=args.program, stack=args.stack))
     return 0
+
+
+def _tell(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def _confirmed(args: argparse.Namespace, names: list[str]) -> bool:

@@ -10,7 +10,7 @@ import sqlite3
 import sys
 from typing import Any
 
-from ..commands.common import UsageError
+from ..commands.common import UsageError, add_command
 from . import flags
 from .app import DEFAULT_ACCOUNTS, DEFAULT_PROJECTS, Access
 from .server import Emulator
@@ -19,23 +19,27 @@ from .settings import ENV_PREFIX, Settings
 
 def add_parser(subparsers: Any) -> None:
     """Register the `emulator` subcommand; every flag has a MIXPANEL_EMULATOR_* variable."""
-    parser = subparsers.add_parser(
-        "emulator",
-        help="run the local connectors API",
+    parser = add_command(
+        subparsers, "emulator",
+        summary="run the local connectors API",
         description="Serve the emulated Mixpanel connectors API. Every flag can also be set with "
         "the environment variable named in its help. The first line printed is the base URL.",
-    )
+        examples=[
+            "emulator --print-env",
+            "emulator --port 0 --buckets ./buckets --run-delay-ms 200",
+        ],
+    )  # fmt: skip
     parser.add_argument("--host", help=f"[{ENV_PREFIX}HOST] default 127.0.0.1")
     parser.add_argument("--port", help=f"[{ENV_PREFIX}PORT] default 8765; 0 picks a free port")
     parser.add_argument("--data", help=f"[{ENV_PREFIX}DATA] SQLite file to persist")
     parser.add_argument(
         "--service-account",
         action="append",
-        metavar="NAME:SECRET[:PROJECT,...]",
+        metavar="NAME:SECRET[:PROJECTS]",
         default=None,
         help=f"[{ENV_PREFIX}SERVICE_ACCOUNTS, comma-separated without project lists] "
-        "an accepted account, "
-        "optionally limited to projects; default demo:demo-secret",
+        "an accepted account, optionally limited to projects (comma-separated ids); "
+        "default demo:demo-secret",
     )
     parser.add_argument(
         "--project",

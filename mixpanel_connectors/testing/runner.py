@@ -16,7 +16,7 @@ import runpy
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 from ..properties import mark_unknowns
 from .engine import Engine, ResourceState
 from .host import CheckFailed, ProviderCallError, ProviderHost
+from .notice import Say, import_timeout, waiting_for_import
 
 __all__ = ["BANNER", "CONNECTOR_TYPE", "OfflineRunner", "PlannedResource", "RunFailed", "RunResult"]
 
@@ -255,13 +256,16 @@ class OfflineRunner:
         state_file: str | Path | None = None,
         stack: str = "dev",
         config: dict[str, str] | None = None,
+        progress: Say | None = None,
     ) -> None:
+        """`progress`, when given, hears a line now and then while a step waits for an import."""
         self.program_dir, self.main, self.project = _locate(Path(program))
         self.host = host
         self.engine = Engine(host)
         self.stack = stack
         self.config = dict(config or {})
         self.state_file = Path(state_file) if state_file else None
+        self.progress = progress
         self._lock = threading.Lock()
         self._state_lock = threading.Lock()
         self._cancelled = threading.Event()
@@ -353,7 +357,8 @@ class OfflineRunner:
                 id_ = old.id if old is not None and step.op == "same" else ""
                 outs = step.outputs
             else:
-                step = self.engine.up(name, inputs)
+                with self._notice(name, inputs):
+                    step = self.engine.up(name, inputs)
                 id_, outs = self.engine.state[name].id, step.outputs
         except (CheckFailed, ProviderCallError) as exc:
             failure = ConnectorFailed(name, exc)
@@ -372,6 +377,12 @@ class OfflineRunner:
             PlannedResource(name, CONNECTOR_TYPE, step.op, step.replaces, outs, deps, inputs)
         )
         return id_, outs
+
+    def _notice(self, name: str, inputs: dict[str, Any]) -> AbstractContextManager[None]:
+        timeout = import_timeout(inputs)
+        if self.progress is None or timeout is None:
+            return nullcontext()
+        return waiting_for_import(name, timeout, self.progress)
 
     # -- operations ------------------------------------------------------------------------------
 

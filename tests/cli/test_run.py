@@ -266,7 +266,7 @@ def test_an_interrupted_up_saves_what_it_created_and_the_next_up_finishes(
         out, err = process.communicate(timeout=TIMEOUT_S)
     assert "Traceback" not in out + err
     assert process.returncode == code, out + err
-    (line,) = err.splitlines()
+    (line,) = [line for line in err.splitlines() if not line.startswith("first: waiting")]
     assert line.startswith("error: interrupted")
     assert "state.json" in line
     live = live_connectors(api)
@@ -309,3 +309,47 @@ def test_a_failed_delete_keeps_the_connector_in_state_for_the_next_destroy(
     assert run(api, folder, "destroy", "--yes").returncode == 0
     assert saved(folder) == {}
     assert live_connectors(api) == []
+
+
+WAIT = ", wait_for_import={'timeout_seconds': 20}"
+MISSING_BUCKET = {**S3_PROPS, "s3_bucket": "acme-missing", "s3_role": ROLE}
+
+
+def summary_row(done: subprocess.CompletedProcess[str], name: str) -> str:
+    return next(line for line in done.stdout.splitlines() if f"  {name}  " in line)
+
+
+def test_up_says_while_it_waits_for_a_first_import_and_marks_a_failed_one(
+    api: Emulator, tmp_path: Path
+) -> None:
+    api.app.runs.delay_s = 1.5  # queued, then running: longer than the runner stays quiet
+    folder = program(tmp_path, connector("events", WAIT, connector_properties=MISSING_BUCKET))
+    done = run(api, folder, "up")
+    assert done.returncode == 1
+    assert "events: waiting for the first import (up to 20 s)..." in done.stderr
+    row = summary_row(done, "events")
+    assert row.lstrip().startswith("!")
+    assert "first import failed" in row and "[bucket_not_found]" in row
+
+
+def test_a_first_import_that_succeeds_is_named_in_the_summary(
+    api: Emulator, tmp_path: Path
+) -> None:
+    done = run(api, program(tmp_path, connector("events", WAIT)), "up")
+    assert done.returncode == 0, done.stderr
+    assert "first import success, 1 records imported" in summary_row(done, "events")
+
+
+def test_preview_sums_up_the_outputs_known_only_after_up_in_one_line(
+    api: Emulator, tmp_path: Path
+) -> None:
+    exports = (
+        "pulumi.export('events_id', events.connector_id)\n"
+        "pulumi.export('events_status', events.status)\n"
+        "pulumi.export('greeting', 'hello')\n"
+    )
+    done = run(api, program(tmp_path, connector("events"), exports), "preview")
+    assert done.returncode == 0, done.stderr
+    assert "output<unknown>" not in done.stdout
+    assert 'greeting: "hello"' in done.stdout
+    assert "2 more known only after up: events_id, events_status" in done.stdout
