@@ -40,6 +40,12 @@ class Ledger:
             self._owners[connector_id] = owner
             return None
 
+    def managed_by_another(self, connector_id: str, owner: str | None) -> bool:
+        """True when a resource other than `owner` (both named) has claimed the connector."""
+        with self._lock:
+            current = self._owners.get(connector_id)
+            return owner is not None and current is not None and current != owner
+
     def release(self, connector_id: str) -> None:
         """Forget a claim once its connector is deleted."""
         with self._lock:

@@ -23,47 +23,57 @@ def owner_of(props: dict[str, Any]) -> str | None:
     return owner if isinstance(owner, str) and owner else None
 
 
+_UNCOMPARED_WHEN_ABSENT = ("gcs_region",)
+"""Optional keys without a default: the server fills them, so reconciliation cannot tell a
+connector that declares one from one that does not."""
+
+
 def _fingerprint(inputs: dict[str, Any]) -> str | None:
     declared = {k: inputs.get(k) for k in (*SPEC_FIELDS, "project_id")}
     if contains_unknown(declared):
         return None
+    props = declared.get("connector_properties")
+    if isinstance(props, dict):
+        declared["connector_properties"] = {
+            k: v for k, v in props.items() if k not in _UNCOMPARED_WHEN_ABSENT
+        }
     return json.dumps(declared, sort_keys=True, default=str)
 
 
-def _changed_adoption(olds: dict[str, Any], new: object) -> str | None:
-    old = olds.get("existing_connector_id")
-    if new is None or is_unknown(new) or new == old:
+def adoption_change(olds: dict[str, Any], news: dict[str, Any]) -> str | None:
+    """Why a resource in state cannot take the `existing_connector_id` now declared, if so.
+
+    `olds` are the resource's outputs: the connector it manages, and the id it adopted (which
+    a replacement may have deleted since). Declaring either, or nothing, changes nothing.
+    """
+    new = news.get("existing_connector_id")
+    managed = olds.get("connector_id")
+    adopted = olds.get("existing_connector_id")
+    if new is None or is_unknown(new) or new in (managed, adopted):
         return None
-    if old:
-        return (
-            f"existing_connector_id changed from {old!r} to {new!r}, but it is read only when the "
-            f"resource is first created: this resource manages {old!r}. Put {old!r} back; to "
-            f"manage {new!r} instead, run `pulumi state delete` on this resource (which leaves "
-            f"{old!r} running, unmanaged) and `pulumi up` again"
-        )
     return (
-        f"existing_connector_id {new!r} was added to a Connector that already manages the "
-        "connector it created, but it is read only when the resource is first created. Remove "
-        f"it; to manage {new!r} instead, run `pulumi state delete` on this resource (its "
-        "connector keeps running, unmanaged) and `pulumi up` again"
+        f"existing_connector_id is now {new!r}, but it is read only when the resource is first "
+        f"created, and this resource manages connector {managed!r}. Declare {managed!r} or "
+        f"nothing; to manage {new!r} instead, run `pulumi state delete` on this resource (which "
+        f"leaves {managed!r} running, unmanaged) and `pulumi up` again"
     )
 
 
 def ownership_problems(
     olds: dict[str, Any], inputs: dict[str, Any], ledger: Ledger
 ) -> list[tuple[str, str]]:
-    """What would make two resources manage one connector, as (property path, reason) pairs."""
+    """What would make two resources manage one connector, as (property path, reason) pairs.
+
+    A resource already in state is checked in diff instead, where its connector id is known.
+    """
     owner = owner_of(inputs)
     existing = inputs.get("existing_connector_id")
-    if olds:
-        changed = _changed_adoption(olds, existing)
-        if changed:
-            return [("existing_connector_id", changed)]
     problems: list[tuple[str, str]] = []
     if owner is None:
         return problems  # without the resource's name, no two resources can be told apart
-    if isinstance(existing, str) and existing and not ledger.was_deleted(existing):
-        other = ledger.claim(existing, owner)
+    adopting = isinstance(existing, str) and existing != "" and not is_unknown(existing)
+    if adopting and not olds and not ledger.was_deleted(str(existing)):
+        other = ledger.claim(str(existing), owner)
         if other is not None:
             problems.append(
                 (
@@ -73,17 +83,18 @@ def ownership_problems(
                     "two resources: remove existing_connector_id from one of them",
                 )
             )
-    fingerprint = _fingerprint(inputs)
+    fingerprint = None if existing is not None else _fingerprint(inputs)
     if fingerprint is not None:
         twin = ledger.declare(owner, fingerprint)
         if twin is not None:
             problems.append(
                 (
                     "",
-                    f"Connectors {twin!r} and {owner!r} declare identical connectors (same type, "
-                    "properties, category properties and label in one project): both would "
-                    "import the same files, and a create whose answer is lost could not be told "
-                    "apart from its twin. Give them different labels, or remove one",
+                    f"Connectors {twin!r} and {owner!r} declare connectors that cannot be told "
+                    "apart (same project, type, properties, category properties and label, "
+                    "gcs_region aside): both would import the same files, and a create whose "
+                    "answer is lost could adopt its twin. Give them different labels, or remove "
+                    "one",
                 )
             )
     return problems

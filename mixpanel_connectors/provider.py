@@ -32,7 +32,7 @@ from .errors import (
 from .exactly_once import create_exactly_once
 from .ledger import Ledger, owner_label
 from .models import normalize_project_id, parse_spec
-from .ownership import owner_of, ownership_problems
+from .ownership import adoption_change, owner_of, ownership_problems
 from .properties import (
     IN_PLACE_FIELDS,
     OWNER_KEY,
@@ -129,6 +129,9 @@ class ConnectorProvider(ResourceProvider):
                     f"{owner_label(owner)}; one connector must never be managed by two "
                     "resources: remove one of them from the program, or `pulumi state delete` it"
                 )
+        refused = adoption_change(olds, news)
+        if refused is not None:
+            raise ConnectorError(refused)
         changed = changed_fields(olds, news)
         if self.settings.base_url is not None and "region" in changed:
             changed.remove("region")  # the base URL decides where the API is, not the region
@@ -180,9 +183,13 @@ class ConnectorProvider(ResourceProvider):
                 )
         except MixpanelError as exc:
             action = f"adopting connector {existing}" if existing else "creating the connector"
-            raise ConnectorError(
-                f"{action} {where} failed: {exc}{self._after_replacement(owner)}"
-            ) from None
+            after = self._after_replacement(owner, props.get("existing_connector_id"))
+            if existing and isinstance(exc, NotFoundError):
+                after += (
+                    f". If a replacement deleted {existing}, remove existing_connector_id and run "
+                    "`pulumi up` again to create a new connector"
+                )
+            raise ConnectorError(f"{action} {where} failed: {exc}{after}") from None
         self._ledger.replaced_done(owner)
         outs = outputs(connector, props, declared_keys(props))
         wait = props.get("wait_for_import")
@@ -193,14 +200,19 @@ class ConnectorProvider(ResourceProvider):
             )
         return CreateResult(connector.connector_id, outs)
 
-    def _after_replacement(self, owner: str | None) -> str:
+    def _after_replacement(self, owner: str | None, adopted: object) -> str:
         old = self._ledger.replaced(owner)
         if old is None:
             return ""
+        then = (
+            f"remove existing_connector_id (it names the deleted {old}), fix the cause and run "
+            "`pulumi up` again to create its replacement"
+            if adopted == old
+            else "fix the cause and run `pulumi up` again to create its replacement"
+        )
         return (
             f". The old connector {old} was already deleted by this replacement "
-            f"(delete-before-replace), so nothing imports for {owner_label(owner)} now: fix the "
-            "cause and run `pulumi up` again to create its replacement"
+            f"(delete-before-replace), so nothing imports for {owner_label(owner)} now: {then}"
         )
 
     @staticmethod
@@ -287,6 +299,8 @@ class ConnectorProvider(ResourceProvider):
         """DELETE the connector; already gone counts as deleted."""
         project_part, sep, connector_id = id_.rpartition(":")
         project = normalize_project_id(project_part if sep else props["project_id"])
+        if self._ledger.managed_by_another(connector_id, owner_of(props)):
+            return  # handed over: another resource of this deployment adopted it
         client = self.client(props.get("region") or self.settings.region)
         try:
             client.delete_connector(project, connector_id)

@@ -6,10 +6,16 @@ from typing import Any
 
 import pytest
 
-from mixpanel_connectors import MixpanelClient
+from mixpanel_connectors import ConnectorProvider, MixpanelClient
 from mixpanel_connectors.emulator import Emulator
-from mixpanel_connectors.testing import CheckFailed, Engine, ProviderCallError
-from tests.conftest import FAST_RETRY, PROJECT, SECRET, gcs_spec, s3_spec
+from mixpanel_connectors.testing import (
+    UNKNOWN,
+    CheckFailed,
+    Engine,
+    ProviderCallError,
+    ProviderHost,
+)
+from tests.conftest import FAST_RETRY, PROJECT, SECRET, gcs_spec, s3_spec, stack_config
 
 
 def made_elsewhere(api: Emulator, spec: dict[str, Any]) -> str:
@@ -41,12 +47,10 @@ def test_changing_existing_connector_id_fails_preview_naming_both_ids(
 ) -> None:
     first, second = made_elsewhere(api, s3_spec()), made_elsewhere(api, s3_spec(label="b"))
     engine.up("events", s3_spec(existing_connector_id=first))
-    with pytest.raises(CheckFailed) as caught:
+    with pytest.raises(ProviderCallError) as caught:
         engine.preview("events", s3_spec(existing_connector_id=second))
-    (failure,) = caught.value.failures
-    assert failure.property == "existing_connector_id"
-    assert first in failure.reason and second in failure.reason
-    assert "pulumi state delete" in failure.reason
+    assert first in caught.value.message and second in caught.value.message
+    assert "pulumi state delete" in caught.value.message
     assert engine.state["events"].id == first
 
 
@@ -55,7 +59,7 @@ def test_adding_existing_connector_id_to_a_created_resource_fails_preview(
 ) -> None:
     engine.up("events", s3_spec())
     other = made_elsewhere(api, s3_spec(label="elsewhere"))
-    with pytest.raises(CheckFailed, match="read only when the resource is first created"):
+    with pytest.raises(ProviderCallError, match="read only when the resource is first created"):
         engine.preview("events", s3_spec(existing_connector_id=other))
 
 
@@ -105,7 +109,7 @@ def test_a_connector_two_resources_hold_in_state_fails_the_diff_naming_both(
 
 def test_identical_connectors_are_refused_at_preview(engine: Engine) -> None:
     engine.preview("a", s3_spec())
-    with pytest.raises(CheckFailed, match="Connectors 'a' and 'b' declare identical connectors"):
+    with pytest.raises(CheckFailed, match="Connectors 'a' and 'b' declare connectors that cannot"):
         engine.preview("b", s3_spec())
     engine.preview("b", s3_spec(label="another label"))
 
@@ -154,3 +158,65 @@ def test_a_connector_deleted_behind_pulumis_back_still_leaves_state_on_refresh(
     made = engine.up("events", s3_spec()).outputs["connector_id"]
     api.app.store.delete(PROJECT, made)
     assert engine.refresh("events").op == "gone"
+
+
+def test_an_unknown_existing_connector_id_never_fails_preview(engine: Engine) -> None:
+    engine.preview("a", s3_spec(label="a", existing_connector_id=UNKNOWN))
+    engine.preview("b", s3_spec(label="b", existing_connector_id=UNKNOWN))
+
+
+def test_declaring_the_connector_a_resource_already_manages_is_accepted(
+    engine: Engine, api: Emulator
+) -> None:
+    own = engine.up("events", s3_spec()).outputs["connector_id"]
+    assert engine.preview("events", s3_spec(existing_connector_id=own)).op in ("same", "update")
+    adopted = made_elsewhere(api, s3_spec(label="adopted"))
+    engine.up("other", s3_spec(label="adopted", existing_connector_id=adopted))
+    engine.up("other", s3_spec(label="adopted", wait_for_import={"timeout_seconds": 5}))
+    back = s3_spec(label="adopted", existing_connector_id=adopted)
+    assert engine.preview("other", back).op in ("same", "update")
+
+
+def test_adopting_two_identical_live_connectors_is_allowed(engine: Engine, api: Emulator) -> None:
+    first, second = made_elsewhere(api, s3_spec()), made_elsewhere(api, s3_spec())
+    engine.up("c1", s3_spec(existing_connector_id=first))
+    engine.up("c2", s3_spec(existing_connector_id=second))
+    assert {engine.state["c1"].id, engine.state["c2"].id} == {first, second}
+
+
+def test_specs_told_apart_only_by_a_region_the_server_fills_are_refused(engine: Engine) -> None:
+    declared = gcs_spec()
+    declared["connector_properties"]["gcs_region"] = "us"
+    engine.preview("g1", declared)
+    with pytest.raises(CheckFailed, match="cannot be told apart"):
+        engine.preview("g2", gcs_spec())
+
+
+def test_moving_an_adopted_connector_to_a_renamed_resource_keeps_it_alive(
+    engine: Engine, api: Emulator
+) -> None:
+    adopted = made_elsewhere(api, s3_spec())
+    engine.up("events", s3_spec(existing_connector_id=adopted))
+    with ProviderHost(ConnectorProvider()) as next_deployment:
+        next_deployment.configure(stack_config(api.url))
+        engine.host = next_deployment
+        engine.up("events-v2", s3_spec(existing_connector_id=adopted))
+        engine.destroy("events")  # the engine deletes the old resource after creating the new
+        assert live_ids(api) == [adopted]
+        assert engine.refresh("events-v2").op == "refresh"
+
+
+def test_a_failed_replacement_of_an_adopted_connector_says_to_drop_the_dead_id(
+    engine: Engine, api: Emulator
+) -> None:
+    adopted = made_elsewhere(api, s3_spec())
+    engine.up("events", s3_spec(existing_connector_id=adopted))
+    moved = s3_spec(existing_connector_id=adopted)
+    moved["connector_properties"]["s3_prefix"] = "v2/"
+    api.app.faults.configure({"queue": [{"method": "POST", "status": 403}]})
+    with pytest.raises(ProviderCallError) as caught:
+        engine.up("events", moved)
+    assert f"remove existing_connector_id (it names the deleted {adopted})" in caught.value.message
+    del moved["existing_connector_id"]
+    assert engine.up("events", moved).op == "create"
+    assert len(live_ids(api)) == 1
