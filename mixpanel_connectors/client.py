@@ -317,6 +317,10 @@ class MixpanelClient:
     def _parse_page(self, path: str, page: Any, what: str) -> tuple[list[Any], str | None]:
         if isinstance(page, list):
             return page, None
+        if page is None:
+            return [], None  # `results: null`: Go's encoding of nothing
+        if isinstance(page, dict) and page.get("data", False) is None:
+            page = {**page, "data": []}
         if isinstance(page, dict) and "data" not in page and isinstance(page.get("runs"), list):
             return page["runs"], None
         if not isinstance(page, dict) or not isinstance(page.get("data"), list):

@@ -345,9 +345,22 @@ def normalize_project_id(value: object) -> int:
 
 _GO_TIME = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2}) (?P<time>\d{2}:\d{2}:\d{2}(?:\.\d+)?) "
-    r"(?P<offset>[+-]\d{4})(?: [A-Za-z]+)?(?: m=[+-]\d+(?:\.\d+)?)?$"
+    r"(?P<offset>[+-]\d{4})(?: (?:[A-Za-z]+|[+-]\d{4}))?(?: m=[+-]\d+(?:\.\d+)?)?$"
 )
 _GO_ZERO_YEAR = 1
+
+
+_EPOCH_MS_FROM = 1e11
+"""Epoch values this large are milliseconds (1e11 seconds is the year 5138)."""
+
+
+def _from_epoch(seconds: float) -> datetime:
+    if seconds >= _EPOCH_MS_FROM:
+        seconds /= 1000
+    try:
+        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        raise ValueError(f"{seconds:g} is not a time in epoch seconds or milliseconds") from None
 
 
 def parse_api_time(value: object) -> datetime | None:
@@ -361,10 +374,10 @@ def parse_api_time(value: object) -> datetime | None:
         return None
     if isinstance(value, datetime):
         parsed = value
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        parsed = datetime.fromtimestamp(value, tz=timezone.utc)
-    elif isinstance(value, str) and re.fullmatch(r"\d+(\.\d+)?", value.strip()):
-        parsed = datetime.fromtimestamp(float(value), tz=timezone.utc)
+    elif (isinstance(value, (int, float)) and not isinstance(value, bool)) or (
+        isinstance(value, str) and re.fullmatch(r"\d+(\.\d+)?", value.strip())
+    ):
+        parsed = _from_epoch(float(value))
     elif isinstance(value, str) and (go := _GO_TIME.match(value.strip())):
         fraction = go["time"].partition(".")[2]
         clock = go["time"].partition(".")[0] + (f".{fraction[:6]:0<6}" if fraction else "")
@@ -381,7 +394,7 @@ def parse_api_time(value: object) -> datetime | None:
         raise ValueError(f"expected a time, got {type(value).__name__}")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
-    return None if parsed.year == _GO_ZERO_YEAR else parsed
+    return None if parsed.year == _GO_ZERO_YEAR else parsed.astimezone(timezone.utc)
 
 
 def describe_invalid(exc: ValidationError) -> str:
@@ -519,13 +532,17 @@ class ImportRun(_Response):
     def _error(cls, value: object) -> object:
         if isinstance(value, str):
             return {"message": value} if value else None
+        if isinstance(value, (list, tuple)) and not value:
+            return None
         if isinstance(value, dict) and not any(value.get(k) for k in ("message", "code", "type")):
             return None
         return value
 
     def _count(self, name: str) -> int | None:
         value = self.counters.get(name)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, str) and re.fullmatch(r"\d+(\.0+)?", value.strip()):
+            return int(float(value))
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
             return int(value)
         return None
 

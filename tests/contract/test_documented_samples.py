@@ -175,3 +175,39 @@ def test_an_unreadable_connector_is_one_line_naming_the_field() -> None:
         client.get_connector(PROJECT, CONNECTOR)
     message = str(caught.value)
     assert "\n" not in message and "created_at" in message and "pydantic" not in message
+
+
+@pytest.mark.parametrize(
+    ("change", "check"),
+    [
+        ({"start_time": "2020-09-16 07:00:00 +0000 +0000"}, lambda r: r.start_time.hour == 7),
+        ({"start_time": "2020-09-16 00:00:00 -0700 -0700"}, lambda r: r.start_time.hour == 7),
+        ({"start_time": "1600239600000"}, lambda r: r.start_time.year == 2020),
+        ({"error": []}, lambda r: r.error is None),
+        (
+            {"connector_properties": {"num_events_imported": "24", "num_files_imported": "3"}},
+            lambda r: (r.num_events_imported, r.num_files_imported) == (24, 3),
+        ),
+    ],
+    ids=["go-numeric-zone", "go-negative-zone", "epoch-ms", "empty-error-list", "string-counters"],
+)
+def test_go_and_json_variants_of_a_run_are_read(change: dict[str, Any], check: Any) -> None:
+    run = sample("history_success")["results"]["data"][0]
+    run.update(change)
+    with CannedServer(answer(run_body(run))) as server, client_of(server) as client:
+        (parsed,) = client.connector_history(PROJECT, CONNECTOR)
+    assert check(parsed)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"status": "ok", "results": None},
+        {"status": "ok", "results": {"url": None, "has_more": False, "data": None}},
+    ],
+    ids=["results-null", "data-null"],
+)
+def test_an_empty_page_written_as_null_is_empty(body: dict[str, Any]) -> None:
+    with CannedServer(answer(body)) as server, client_of(server) as client:
+        assert list(client.list_connectors(PROJECT)) == []
+        assert client.connector_history(PROJECT, CONNECTOR) == []
