@@ -26,6 +26,7 @@ from .errors import (
     CreateFailedError,
     InvalidResponseError,
     MixpanelError,
+    NotFoundError,
 )
 from .ledger import Ledger
 from .models import Connector, GcsConnectorSpec, S3ConnectorSpec
@@ -34,7 +35,7 @@ from .properties import SPEC_FIELDS, differences
 if TYPE_CHECKING:
     from .client import MixpanelClient
 
-__all__ = ["CreateFailedError", "create_exactly_once"]
+__all__ = ["CreateFailedError", "create_exactly_once", "still_exists"]
 
 Spec = S3ConnectorSpec | GcsConnectorSpec
 
@@ -91,6 +92,22 @@ def _candidates(
     return found
 
 
+def still_exists(client: MixpanelClient, project: int, connector_id: str) -> bool | None:
+    """Whether the connector is there, asked after a delete failed: True, False, or None when
+    even that cannot be told. A 404 counts as gone only if the project itself answers."""
+    try:
+        client.get_connector(project, connector_id)
+    except NotFoundError:
+        try:
+            client.list_first_page(project)
+        except MixpanelError:
+            return None
+        return False
+    except MixpanelError:
+        return None
+    return True
+
+
 def _settle_window(cause: Exception, settle: float) -> float:
     """How long an attempt's POST may still land, by how it ended."""
     if isinstance(cause, APIStatusError):
@@ -143,10 +160,20 @@ def create_exactly_once(
                     f"the API answered the create with something unreadable ({exc}); matching "
                     f"connectors: {ids}. Check them in Mixpanel and delete any left over."
                 ) from None
-            client.delete_connector(project, found[0].connector_id)
+            made = found[0].connector_id
+            try:
+                client.delete_connector(project, made)
+            except MixpanelError as failed:
+                if still_exists(client, project, made) is not False:
+                    raise CreateFailedError(
+                        f"the API made connector {made} but answered the create with something "
+                        f"unreadable ({exc}), and deleting it again failed ({failed}): {made} is "
+                        "live and managed by nobody. Delete it in Mixpanel, or adopt it with "
+                        "existing_connector_id"
+                    ) from None
             raise CreateFailedError(
                 f"the API answered the create with something unreadable ({exc}), so the connector "
-                f"it made ({found[0].connector_id}) was deleted again; try again later"
+                f"it made ({made}) was deleted again; try again later"
             ) from None
         else:
             claims.claim(connector.connector_id, owner)

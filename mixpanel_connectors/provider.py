@@ -23,13 +23,12 @@ from pulumi.dynamic import (
 
 from .config import SETTINGS_SOURCES, Settings
 from .errors import (
-    APIStatusError,
     ConfigurationError,
     ConnectorError,
     MixpanelError,
     NotFoundError,
 )
-from .exactly_once import create_exactly_once
+from .exactly_once import create_exactly_once, still_exists
 from .ledger import Ledger, owner_label
 from .models import normalize_project_id, parse_spec
 from .ownership import adoption_change, owner_of, ownership_problems
@@ -307,10 +306,11 @@ class ConnectorProvider(ResourceProvider):
         except NotFoundError:
             self._require_project(client, project, f"deleting connector {connector_id}")
         except MixpanelError as exc:
-            certain = isinstance(exc, APIStatusError) and exc.status_code < 500
-            state = "It still exists" if certain else "It may still exist"
-            raise ConnectorError(
-                f"deleting connector {connector_id} in project {project} failed: {exc}. {state}; "
-                "run the operation again once the cause is fixed."
-            ) from None
+            exists = still_exists(client, project, connector_id)
+            if exists is not False:
+                state = "It still exists" if exists else "It may still exist"
+                raise ConnectorError(
+                    f"deleting connector {connector_id} in project {project} failed: {exc}. "
+                    f"{state}; run the operation again once the cause is fixed."
+                ) from None
         self._ledger.deleted(connector_id)

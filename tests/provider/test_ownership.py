@@ -220,3 +220,35 @@ def test_a_failed_replacement_of_an_adopted_connector_says_to_drop_the_dead_id(
     del moved["existing_connector_id"]
     assert engine.up("events", moved).op == "create"
     assert len(live_ids(api)) == 1
+
+
+@pytest.mark.parametrize(
+    "queue",
+    [
+        [
+            {"method": "DELETE", "status": 500, "mode": "lose_response"},
+            {"method": "DELETE", "status": 429},
+            {"method": "DELETE", "status": 429},
+        ],
+        [
+            {"method": "DELETE", "status": "drop", "mode": "lose_response"},
+            {"method": "DELETE", "status": 403},
+        ],
+    ],
+    ids=["500-after-deleting-then-429s", "drop-after-deleting-then-403"],
+)
+def test_a_delete_that_worked_before_its_errors_is_a_deletion(
+    engine: Engine, api: Emulator, queue: list[dict[str, Any]]
+) -> None:
+    engine.up("events", s3_spec())
+    api.app.faults.configure({"queue": queue, "retry_after": 0})
+    engine.destroy("events")
+    assert live_ids(api) == []
+
+
+def test_a_delete_refused_says_the_connector_still_exists(engine: Engine, api: Emulator) -> None:
+    made = engine.up("events", s3_spec()).outputs["connector_id"]
+    api.app.faults.configure({"queue": [{"method": "DELETE", "status": 403}]})
+    with pytest.raises(ProviderCallError, match="It still exists"):
+        engine.destroy("events")
+    assert live_ids(api) == [made]

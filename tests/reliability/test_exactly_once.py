@@ -117,3 +117,16 @@ def test_failed_listing_says_a_connector_may_exist(emulator: Emulator) -> None:
     )  # fmt: skip
     with pytest.raises(CreateFailedError, match="MAY exist"):
         create(client)
+
+
+def test_an_unreadable_create_whose_cleanup_fails_names_the_live_orphan(
+    client: MixpanelClient, emulator: Emulator
+) -> None:
+    emulator.app.faults.configure(
+        {"queue": [{"method": "POST", "status": "truncate"}]
+         + [{"method": "DELETE", "status": 503}] * 6}
+    )  # fmt: skip
+    with pytest.raises(CreateFailedError) as caught:
+        create(client)
+    (orphan,) = live(client)
+    assert f"{orphan} is live and managed by nobody" in str(caught.value)
