@@ -6,8 +6,10 @@ import json
 import logging
 import os
 import re
+import threading
 import time
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -154,10 +156,28 @@ class MixpanelClient:
         self._auth = HTTPBasicAuth(username, secret)
         self._owns_session = session is None
         self._server_offset: float | None = None
+        self._local = threading.local()
         self._session = session or _session_for(self.base_url)
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
+
+    @contextmanager
+    def deadline(self, seconds: float) -> Iterator[None]:
+        """Bound every request this thread makes inside the block to `seconds` from now, in all
+        (retries, waits and slow answers included), on top of each request's own deadline."""
+        previous: float | None = getattr(self._local, "until", None)
+        until = time.monotonic() + seconds
+        self._local.until = until if previous is None else min(previous, until)
+        try:
+            yield
+        finally:
+            self._local.until = previous
+
+    def deadline_passed(self) -> bool:
+        """True inside a `deadline` block whose time is up (on this thread)."""
+        until: float | None = getattr(self._local, "until", None)
+        return until is not None and time.monotonic() >= until
 
     @property
     def server_offset(self) -> float | None:
@@ -261,6 +281,7 @@ class MixpanelClient:
         """(page path, item) for every item of a paginated listing, page after page."""
         next_path: str | None = path
         seen: set[str] = set()
+        held: set[str] = set()
         while next_path is not None:
             if next_path in seen:
                 raise InvalidResponseError(
@@ -280,6 +301,15 @@ class MixpanelClient:
                     f"page {len(seen)} has no {what} but says there are more; stopped reading "
                     "(is the server's page size 0?)",
                 )
+            fresh = {json.dumps(item, sort_keys=True, default=str) for item in items} - held
+            if following is not None and not fresh:
+                raise InvalidResponseError(
+                    "GET",
+                    next_path,
+                    f"page {len(seen)} repeats only {what} already read but says there are more; "
+                    "stopped reading",
+                )
+            held |= fresh
             for item in items:
                 yield next_path, item
             next_path = following
@@ -353,6 +383,9 @@ class MixpanelClient:
         started = time.monotonic()
         started_wall = time.time()
         deadline = None if policy.deadline_seconds is None else started + policy.deadline_seconds
+        shared: float | None = getattr(self._local, "until", None)
+        if shared is not None:
+            deadline = shared if deadline is None else min(deadline, shared)
         failures: list[str] = []
         outcome_unknown = False
         while True:
@@ -365,7 +398,7 @@ class MixpanelClient:
                     raise AmbiguousCreateError(method, path, exc, started_wall) from exc
                 outcome_unknown = outcome_unknown or not exc.not_sent
                 failures.append(str(exc).split(": ", 1)[-1])
-                self._wait_or_raise(exc, failures, policy, started, None)
+                self._wait_or_raise(exc, failures, policy, started, None, deadline)
                 continue
             if response.status_code < 400:
                 if raw:
@@ -376,7 +409,7 @@ class MixpanelClient:
                     if method != "GET":
                         raise
                     failures.append(f"HTTP {response.status_code} with an unreadable body")
-                    self._wait_or_raise(exc, failures, policy, started, None)
+                    self._wait_or_raise(exc, failures, policy, started, None, deadline)
                     continue
             if method == "DELETE" and response.status_code == 404 and outcome_unknown:
                 return response if raw else None
@@ -388,7 +421,7 @@ class MixpanelClient:
                 raise error
             outcome_unknown = outcome_unknown or response.status_code >= 500
             failures.append(f"HTTP {response.status_code}")
-            self._wait_or_raise(error, failures, policy, started, error.retry_after)
+            self._wait_or_raise(error, failures, policy, started, error.retry_after, deadline)
 
     @staticmethod
     def _wait_or_raise(
@@ -397,13 +430,13 @@ class MixpanelClient:
         policy: RetryPolicy,
         started: float,
         retry_after: float | None,
+        deadline: float | None,
     ) -> None:
         retry_number = len(failures)
         delay = policy.delay(retry_number, retry_after)
-        elapsed = time.monotonic() - started
-        out_of_time = (
-            policy.deadline_seconds is not None and elapsed + delay > policy.deadline_seconds
-        )
+        now = time.monotonic()
+        elapsed = now - started
+        out_of_time = deadline is not None and now + delay > deadline
         if retry_number > policy.max_retries or out_of_time:
             why = "deadline reached" if out_of_time else "retries exhausted"
             attempts = _attempts(failures, str(error.args[0]))

@@ -50,8 +50,8 @@ _ANSWERED_SETTLE_SECONDS = 2.0
 """How long to keep looking after the server answered a create with a 5xx (it is done with it)."""
 _DROPPED_SETTLE_SECONDS = 5.0
 """How long to keep looking after the connection dropped without an answer."""
-_DATE_MARGIN_SECONDS = 2.0
-"""The Date header has whole seconds, and the request took time to arrive."""
+_DATE_MARGIN_SECONDS = 1.0
+"""The Date header, like many `created_at` values, has whole seconds."""
 
 
 @dataclass
@@ -62,11 +62,12 @@ class _Found:
     undated: list[Connector]
 
 
-def _server_time_of(client: MixpanelClient, local_wall: float, fallback_skew: float) -> datetime:
-    """When `local_wall` was on the server's clock, minus a margin for the header's precision."""
+def _server_time_of(client: MixpanelClient, local_wall: float) -> datetime | None:
+    """When `local_wall` was on the server's clock (from its Date header), less the header's
+    whole-second precision; None when the server sends no Date header."""
     offset = client.server_offset
     if offset is None:
-        return datetime.fromtimestamp(local_wall - fallback_skew, tz=timezone.utc)
+        return None
     return datetime.fromtimestamp(local_wall + offset - _DATE_MARGIN_SECONDS, tz=timezone.utc)
 
 
@@ -76,16 +77,15 @@ def _candidates(
     spec: Spec,
     attempt_wall: float,
     claims: Ledger,
-    fallback_skew: float,
 ) -> _Found:
     found = _Found([], [])
     listed = list(client.list_connectors(project))
-    since = _server_time_of(client, attempt_wall, fallback_skew)
+    since = _server_time_of(client, attempt_wall)
     for connector in listed:
         if connector.connector_id in claims or not _same_spec(connector, spec):
             continue
         created = connector.created_at
-        if created is None:
+        if created is None or since is None:
             found.undated.append(connector)
         elif created >= since:
             found.new.append(connector)
@@ -131,7 +131,6 @@ def create_exactly_once(
     owner: str | None = None,
     deadline_seconds: float = 300.0,
     settle_seconds: float | None = None,
-    clock_skew_seconds: float = 120.0,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Connector:
     """POST the connector; on an unknown outcome, reconcile before any retry (see module doc).
@@ -140,6 +139,22 @@ def create_exactly_once(
     may still be landing: after a read timeout, `settle_seconds` (default: the read timeout,
     at least 5 s); after a dropped connection, 5 s; after a 5xx answer, 2 s.
     """
+    with client.deadline(deadline_seconds):
+        return _create(
+            client, project, spec, claims, owner, deadline_seconds, settle_seconds, sleep
+        )
+
+
+def _create(
+    client: MixpanelClient,
+    project: int,
+    spec: Spec,
+    claims: Ledger,
+    owner: str | None,
+    deadline_seconds: float,
+    settle_seconds: float | None,
+    sleep: Callable[[float], None],
+) -> Connector:
     started = time.monotonic()
     settle = settle_seconds if settle_seconds is not None else client.timeout[1]
     attempts: list[str] = []
@@ -152,7 +167,7 @@ def create_exactly_once(
             cause = str(exc.cause).split(": ", 1)[-1]
             window = _settle_window(exc.cause, settle)
         except InvalidResponseError as exc:
-            look = _Look(client, project, spec, claims, attempts, str(exc), clock_skew_seconds)
+            look = _Look(client, project, spec, claims, attempts, str(exc))
             found = look.patiently(attempt_wall, attempt_mono, _ANSWERED_SETTLE_SECONDS, sleep)
             if len(found) != 1:
                 ids = ", ".join(c.connector_id for c in found) or "none"
@@ -179,7 +194,7 @@ def create_exactly_once(
             claims.claim(connector.connector_id, owner)
             return connector
         remaining = deadline_seconds - (time.monotonic() - started)
-        look = _Look(client, project, spec, claims, attempts, cause, clock_skew_seconds)
+        look = _Look(client, project, spec, claims, attempts, cause)
         found = look.patiently(attempt_wall, attempt_mono, min(window, remaining), sleep)
         attempts.append(f"attempt {attempt}: {cause}; {len(found)} matching connector(s) found")
         if len(found) == 1 and claims.claim(found[0].connector_id, owner) is None:
@@ -195,8 +210,8 @@ def create_exactly_once(
         delay = client.retry.delay(attempt)
         if elapsed + delay > deadline_seconds:
             raise CreateFailedError(
-                f"gave up after {elapsed:.1f}s, and no connector was left behind: "
-                f"{_summary(attempts)}"
+                f"gave up after {elapsed:.1f}s; the last look found no connector from these "
+                f"attempts: {_summary(attempts)}"
             )
         sleep(delay)
 
@@ -211,7 +226,6 @@ class _Look:
     claims: Ledger
     attempts: list[str]
     cause: str
-    fallback_skew: float
 
     def patiently(
         self,
@@ -222,13 +236,21 @@ class _Look:
     ) -> list[Connector]:
         """The new matching connectors, looking again until the window closes."""
         delay = 0.25
+        looked = False
         while True:
-            found = self._once(attempt_wall)
+            try:
+                found = self._once(attempt_wall)
+            except CreateFailedError:
+                if looked and self.client.deadline_passed():
+                    return []  # the last look found nothing; time ran out before the next
+                raise
+            looked = True
             if found.undated and not found.new:
                 ids = ", ".join(c.connector_id for c in found.undated)
                 raise CreateFailedError(
                     f"the create's outcome is unknown ({self.cause}) and connector(s) {ids} match "
-                    "it, but the API gives no creation time, so whether one was made by this "
+                    "it, but the API gives no creation time (or no Date header to read it "
+                    "against), so whether one was made by this "
                     "attempt or existed before cannot be told. Nothing was adopted and nothing "
                     "sent again: check them in Mixpanel, then adopt the right one with "
                     "existing_connector_id or delete it, and run again"
@@ -241,9 +263,7 @@ class _Look:
 
     def _once(self, attempt_wall: float) -> _Found:
         try:
-            return _candidates(
-                self.client, self.project, self.spec, attempt_wall, self.claims, self.fallback_skew
-            )
+            return _candidates(self.client, self.project, self.spec, attempt_wall, self.claims)
         except MixpanelError as exc:
             self.attempts.append(f"attempt {len(self.attempts) + 1}: {self.cause}")
             raise CreateFailedError(

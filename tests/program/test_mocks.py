@@ -125,7 +125,7 @@ def test_get_looks_up_an_existing_connector_by_id(mocks: Recorder) -> Any:
 
 @pulumi.runtime.test
 def test_gcs_args_class_serializes_like_its_dict_form(mocks: Recorder) -> Any:
-    Connector(
+    first = Connector(
         "a",
         connector_type="gcsImport",
         connector_properties=GcsConnectorPropertiesArgs(gcs_bucket="acme-people"),
@@ -144,7 +144,7 @@ def test_gcs_args_class_serializes_like_its_dict_form(mocks: Recorder) -> Any:
         assert (a.pop("resource_name"), b.pop("resource_name")) == ("a", "b")
         assert a == b
 
-    return done.connector_id.apply(verify)
+    return pulumi.Output.all(first.connector_id, done.connector_id).apply(verify)
 
 
 @pulumi.runtime.test

@@ -24,6 +24,7 @@ class FakeApi:
         self.post_seconds = post_seconds
         self.post_status = 200
         self.lose_post_answers = False
+        self.sends_date = True
         self.connectors: list[dict[str, Any]] = []
         self.posts = 0
         owner = self
@@ -33,6 +34,10 @@ class FakeApi:
 
             def date_time_string(self, timestamp: float | None = None) -> str:
                 return formatdate(owner.now(), usegmt=True)
+
+            def send_header(self, keyword: str, value: str) -> None:
+                if keyword != "Date" or owner.sends_date:
+                    super().send_header(keyword, value)
 
             def _answer(self, status: int, body: Any) -> None:
                 data = json.dumps(body).encode()

@@ -99,7 +99,7 @@ def test_deadline_stops_and_reports_every_attempt(emulator: Emulator) -> None:
         create(client, deadline_seconds=0.5)
     message = str(caught.value)
     assert "gave up after" in message
-    assert "no connector was left behind" in message
+    assert "the last look found no connector from these attempts" in message
     assert "attempt 1: HTTP 503" in message
     assert live(client) == []
 

@@ -12,11 +12,15 @@ import pytest
 
 from mixpanel_connectors import (
     APITimeoutError,
+    CreateFailedError,
     InvalidResponseError,
     MixpanelClient,
     RetryPolicy,
 )
 from mixpanel_connectors.emulator import Emulator
+from mixpanel_connectors.exactly_once import create_exactly_once
+from mixpanel_connectors.ledger import Ledger
+from mixpanel_connectors.models import parse_spec
 from tests.canned import Canned, CannedServer
 from tests.conftest import FAST_RETRY, PROJECT, SECRET, api_requests, s3_spec
 
@@ -128,3 +132,42 @@ def test_a_delete_whose_answer_was_lost_is_a_deletion(
     )
     client.delete_connector(PROJECT, made)
     assert list(client.list_connectors(PROJECT)) == []
+
+
+def test_the_create_deadline_bounds_reconciliation_too() -> None:
+    counter = iter(range(1_000_000))
+
+    def route(method: str, path: str) -> Canned:
+        if method == "POST":
+            return Canned(503, b'{"status": "error", "error": "busy"}')
+        time.sleep(0.4)
+        n = next(counter)
+        item = {"connector_id": f"c{n}", "connector_type": "s3Import"}
+        page = {"url": f"/api/app/projects/{PROJECT}/connectors/?page={n + 2}",
+                "has_more": True, "data": [item]}  # fmt: skip
+        return Canned(200, json.dumps({"status": "ok", "results": page}).encode())
+
+    with CannedServer(router=route) as server:
+        client = MixpanelClient("demo", SECRET, base_url=server.url, retry=FAST_RETRY)
+        started = time.monotonic()
+        with pytest.raises(CreateFailedError):
+            create_exactly_once(
+                client, PROJECT, parse_spec(s3_spec()), claims=Ledger(), deadline_seconds=2
+            )
+        assert time.monotonic() - started < 3.5
+
+
+def test_listing_stops_at_pages_that_only_repeat_what_was_read() -> None:
+    item = {"connector_id": "same", "connector_type": "s3Import"}
+    counter = iter(range(1_000_000))
+
+    def route(method: str, path: str) -> Canned:
+        page = {"url": f"/api/app/projects/{PROJECT}/connectors/?page={next(counter) + 2}",
+                "has_more": True, "data": [item]}  # fmt: skip
+        return Canned(200, json.dumps({"status": "ok", "results": page}).encode())
+
+    with CannedServer(router=route) as server:
+        client = MixpanelClient("demo", SECRET, base_url=server.url, retry=FAST_RETRY)
+        with pytest.raises(InvalidResponseError, match="repeats only connectors already read"):
+            list(client.list_connectors(PROJECT))
+        assert len(server.seen) == 2

@@ -56,3 +56,27 @@ def test_a_hand_made_twin_that_existed_before_the_attempt_is_never_adopted(
             )
         if created_at is None:
             assert twin in str(caught.value) and "no creation time" in str(caught.value)
+
+
+@pytest.mark.parametrize("skew", [-300.0, 0.0])
+def test_without_a_date_header_nothing_is_adopted_and_nothing_sent_twice(skew: float) -> None:
+    with FakeApi(skew_seconds=skew) as api:
+        api.sends_date = False
+        api.lose_post_answers = True
+        with pytest.raises(CreateFailedError, match="no Date header"):
+            create_exactly_once(
+                client_of(api), PROJECT, parse_spec(s3_spec()), claims=Ledger(), deadline_seconds=5
+            )
+        assert api.posts == 1 and len(api.connectors) == 1
+
+
+def test_a_twin_made_by_hand_a_minute_before_is_not_adopted_without_a_date_header() -> None:
+    with FakeApi() as api:
+        api.sends_date = False
+        twin = api.add_by_hand(s3_spec(), api.iso(api.now() - 60))
+        api.post_status = 503
+        with pytest.raises(CreateFailedError) as caught:
+            create_exactly_once(
+                client_of(api), PROJECT, parse_spec(s3_spec()), claims=Ledger(), deadline_seconds=3
+            )
+        assert twin in str(caught.value)
