@@ -171,13 +171,17 @@ def settings_table(decl: Declaration) -> list[str]:
     return lines
 
 
+def _default(value: object) -> str:
+    return "none" if value is None else f"`{json.dumps(value)}`"
+
+
 def inputs_table(decl: Declaration) -> list[str]:
     """The inputs table of docs/resource.md."""
     lines = ["| input | type | default | on change | meaning |", "|---|---|---|---|---|"]
     inputs = sorted((f for f in decl.fields if f.input is not None), key=lambda f: not f.required)
     for f in inputs:
         type_ = " or ".join(f"`{o.args}`" for o in f.objects) or f"`{f.input}`"
-        default = "required" if f.required else (f.default or "none")
+        default = "required" if f.required else (f.default_doc or _default(f.default))
         change = "replaces" if f.replaces else "in place"
         lines += [f"| `{f.name}` | {type_} | {default} | {change} | {_cell(f.doc)} |"]
     return lines
@@ -200,8 +204,7 @@ def objects_tables(decl: Declaration) -> list[str]:
         lines += [f"### `{obj.args}`{when}", "", obj.doc, ""]
         lines += ["| key | type | default | meaning |", "|---|---|---|---|"]
         for p in obj.props:
-            default = "required" if p.required else ("none" if p.default is None else "")
-            default = default or f"`{json.dumps(p.default)}`"
+            default = "required" if p.required else _default(p.default)
             lines += [f"| `{p.name}` | `{_cell(p.type)}` | {default} | {_cell(p.doc)} |"]
         lines += [""]
     return lines[:-1]

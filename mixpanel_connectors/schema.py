@@ -19,6 +19,7 @@ __all__ = [
     "Prop",
     "Setting",
     "SettingKind",
+    "field_named",
     "in_place_fields",
     "output_fields",
     "property_objects",
@@ -65,8 +66,10 @@ class Field:
     output: str | None = None
     """The type of the Connector's output attribute; None: not an output."""
     required: bool = False
-    default: str = ""
-    """What an absent input becomes, as the docs say it."""
+    default: object = None
+    """What check fills in when the input is absent (None: nothing)."""
+    default_doc: str = ""
+    """Where an absent input comes from, when check resolves it from settings."""
     replaces: bool = False
     """A change replaces the connector (otherwise it changes in place)."""
     from_api: bool = False
@@ -166,7 +169,7 @@ FIELDS: tuple[Field, ...] = (
         "Free text shown in Mixpanel.",
         input="str",
         output="str",
-        default='`""`',
+        default="",
         replaces=True,
         from_api=True,
     ),
@@ -198,7 +201,7 @@ FIELDS: tuple[Field, ...] = (
         "The Mixpanel project the connector lives in; recorded in state.",
         input="int",
         output="int",
-        default="`mixpanel:projectId` / `MIXPANEL_PROJECT_ID`",
+        default_doc="`mixpanel:projectId` / `MIXPANEL_PROJECT_ID`",
         replaces=True,
     ),
     Field(
@@ -206,7 +209,7 @@ FIELDS: tuple[Field, ...] = (
         "The data residency whose API holds it: us, eu or in; recorded in state.",
         input="str",
         output="str",
-        default="`mixpanel:region` / `MIXPANEL_REGION`, else `us`",
+        default_doc="`mixpanel:region` / `MIXPANEL_REGION`, else `us`",
         replaces=True,
     ),
     Field(
@@ -260,6 +263,11 @@ FIELDS: tuple[Field, ...] = (
         output="dict[str, list[str]]",
     ),
 )
+
+
+def field_named(name: str, fields: tuple[Field, ...] = FIELDS) -> Field:
+    """The declared field called `name`."""
+    return next(f for f in fields if f.name == name)
 
 
 def spec_fields(fields: tuple[Field, ...] = FIELDS) -> tuple[str, ...]:
