@@ -310,6 +310,8 @@ class Setting:
     default: str | int | float | None = None
     required: bool = False
     secret: bool = False
+    flag: str | None = None
+    """The command line's flag for it, if it has one."""
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -320,6 +322,7 @@ SETTINGS: tuple[Setting, ...] = (
         "text",
         "The service account's username.",
         required=True,
+        flag="--service-account",
     ),
     Setting(
         "secret",
@@ -336,14 +339,24 @@ SETTINGS: tuple[Setting, ...] = (
         "MIXPANEL_PROJECT_ID",
         "project",
         "The project of resources that set no `project_id` (without it, every resource sets one).",
+        flag="--project",
     ),
-    Setting("region", "mixpanel:region", "MIXPANEL_REGION", "region", "us, eu or in.", "us"),
+    Setting(
+        "region",
+        "mixpanel:region",
+        "MIXPANEL_REGION",
+        "region",
+        "us, eu or in.",
+        "us",
+        flag="--region",
+    ),
     Setting(
         "base_url",
         "mixpanel:baseUrl",
         "MIXPANEL_BASE_URL",
         "url",
         "The API's base URL, e.g. the emulator's; wins over the region.",
+        flag="--base-url",
     ),
     Setting(
         "connect_timeout",
