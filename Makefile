@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV_SET := '.[dev,emulator,aws,gcp]'
 
-.PHONY: demo test bench venv clean
+.PHONY: demo test bench venv clean generate
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: $(PY)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy mixpanel_connectors tests
 	$(VENV)/bin/pytest
+
+# Rewrites the parts of resource.py, config.py and docs/ that schema.py declares.
+generate: $(PY)
+	$(PY) -m mixpanel_connectors._codegen
 
 bench: $(PY)
 	$(call install,-e '.[bench,emulator]')

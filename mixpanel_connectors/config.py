@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .models import REGION_BASE_URLS, normalize_project_id
 from .retries import RetryPolicy
+from .schema import SETTINGS, SettingKind
 from .urls import check_base_url
 
 if TYPE_CHECKING:
@@ -16,25 +17,15 @@ if TYPE_CHECKING:
 
 __all__ = ["SETTINGS_SOURCES", "Settings"]
 
-# setting -> (stack config key, environment variable); the variables match Mixpanel's own
-# Terraform provider.
-SETTINGS_SOURCES: dict[str, tuple[str, str]] = {
-    "service_account": ("mixpanel:serviceAccount", "MIXPANEL_SERVICE_ACCOUNT"),
-    "secret": ("mixpanel:serviceAccountSecret", "MIXPANEL_SERVICE_ACCOUNT_SECRET"),
-    "project_id": ("mixpanel:projectId", "MIXPANEL_PROJECT_ID"),
-    "region": ("mixpanel:region", "MIXPANEL_REGION"),
-    "base_url": ("mixpanel:baseUrl", "MIXPANEL_BASE_URL"),
-    "connect_timeout": ("mixpanel:connectTimeout", "MIXPANEL_CONNECT_TIMEOUT"),
-    "read_timeout": ("mixpanel:readTimeout", "MIXPANEL_READ_TIMEOUT"),
-    "max_retries": ("mixpanel:maxRetries", "MIXPANEL_MAX_RETRIES"),
-    "timeout_seconds": ("mixpanel:timeoutSeconds", "MIXPANEL_TIMEOUT_SECONDS"),
-}
+SETTINGS_SOURCES: dict[str, tuple[str, str]] = {s.name: (s.key, s.env) for s in SETTINGS}
+"""setting -> (stack config key, environment variable)."""
+_SECRET = {s.name for s in SETTINGS if s.secret}
 
 
 def source_names(setting: str) -> str:
     """How a user sets a setting, e.g. "mixpanel:projectId (or MIXPANEL_PROJECT_ID)"."""
     key, env = SETTINGS_SOURCES[setting]
-    flag = "--secret " if setting == "secret" else ""
+    flag = "--secret " if setting in _SECRET else ""
     return f"`pulumi config set {flag}{key} <value>` (or the environment variable {env})"
 
 
@@ -42,15 +33,26 @@ def source_names(setting: str) -> str:
 class Settings:
     """Resolved provider settings. `problems` lists values that could not be used."""
 
+    # BEGIN GENERATED settings: python -m mixpanel_connectors._codegen
     service_account: str | None = None
+    """The service account's username."""
     secret: str | None = field(default=None, repr=False)
+    """The service account's secret."""
     project_id: int | None = None
+    """The project of resources that set no `project_id` (without it, every resource sets one)."""
     region: str = "us"
+    """us, eu or in."""
     base_url: str | None = None
+    """The API's base URL, e.g. the emulator's; wins over the region."""
     connect_timeout: float = 5.0
+    """Seconds to wait for a connection."""
     read_timeout: float = 30.0
+    """Seconds to wait for an answer."""
     max_retries: int = 4
+    """Retries of a failed request that is safe to retry."""
     timeout_seconds: float = 300.0
+    """Seconds per operation in total, retries included."""
+    # END GENERATED settings
     problems: tuple[str, ...] = ()
 
     @classmethod
@@ -71,30 +73,19 @@ class Settings:
         problems: list[str] = []
         values: dict[str, Any] = {}
 
-        def pick(setting: str, convert: Callable[[Any], Any]) -> None:
-            key, env = SETTINGS_SOURCES[setting]
-            raw = config.get(key)
-            origin = labels.get(key, key)
+        for setting in SETTINGS:
+            raw = config.get(setting.key)
+            origin = labels.get(setting.key, setting.key)
             if raw is None or raw == "":
-                raw, origin = environ.get(env), env
+                raw, origin = environ.get(setting.env), setting.env
             if raw is None or raw == "":
-                return
+                continue
             try:
-                values[setting] = convert(raw)
+                values[setting.name] = _CONVERT[setting.kind](raw)
             except (TypeError, ValueError) as exc:
-                shown = "<hidden>" if setting == "secret" else repr(_redacted(str(raw)))
+                shown = "<hidden>" if setting.secret else repr(_redacted(str(raw)))
                 named = f"{origin} {shown}" if origin.startswith("--") else f"{origin} = {shown}"
                 problems.append(f"{named} cannot be used: {exc}")
-
-        pick("service_account", str)
-        pick("secret", str)
-        pick("project_id", normalize_project_id)
-        pick("region", _region)
-        pick("base_url", check_base_url)
-        pick("connect_timeout", _positive_float)
-        pick("read_timeout", _positive_float)
-        pick("max_retries", _count)
-        pick("timeout_seconds", _positive_float)
         return cls(**values, problems=tuple(problems))
 
     def missing_credentials(self) -> list[str]:
@@ -148,6 +139,16 @@ def _count(value: Any) -> int:
     if not number.is_integer() or number < 0:
         raise ValueError("expected a whole number, 0 or more")
     return int(number)
+
+
+_CONVERT: dict[SettingKind, Callable[[Any], Any]] = {
+    "text": str,
+    "project": normalize_project_id,
+    "region": _region,
+    "url": check_base_url,
+    "seconds": _positive_float,
+    "count": _count,
+}
 
 
 def _redacted(raw: str) -> str:

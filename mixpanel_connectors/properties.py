@@ -7,23 +7,35 @@ check, diff, create and read agree and no normalisation shows up as a perpetual 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from pulumi.output import Unknown
 
 from .models import Connector, normalize_project_id, spec_problems
+from .schema import (
+    FIELDS,
+    field_named,
+    in_place_fields,
+    property_objects,
+    replacing_fields,
+    spec_fields,
+)
 
 UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-SPEC_FIELDS = ("connector_type", "label", "connector_properties", "category_properties")
-PROPERTY_OBJECTS = ("connector_properties", "category_properties")
-REPLACING_FIELDS = (*SPEC_FIELDS, "project_id", "region")
-IN_PLACE_FIELDS = ("existing_connector_id", "wait_for_import")
+SPEC_FIELDS = spec_fields()
+PROPERTY_OBJECTS = property_objects()
+REPLACING_FIELDS = replacing_fields()
+IN_PLACE_FIELDS = in_place_fields()
 OWNER_KEY = "resource_name"
 """The Pulumi resource name, sent by the Connector class so that messages can name resources."""
-DEFAULT_IMPORT_TIMEOUT = 600.0
+_WAIT_PROPS = {p.name: p for p in field_named("wait_for_import").objects[0].props}
+DEFAULT_IMPORT_TIMEOUT = float(str(_WAIT_PROPS["timeout_seconds"].default))
 MAX_IMPORT_TIMEOUT = 86_400.0
 PROVIDER_KEY = "__provider"
-_PROPERTY_DEFAULTS = {"s3_prefix": "", "gcs_prefix": ""}
+_INPUT_DEFAULTS = {
+    f.name: f.default for f in FIELDS if f.input is not None and f.default is not None
+}
 
 
 def is_unknown(value: object) -> bool:
@@ -58,25 +70,22 @@ def _touches_unknown(data: dict[str, Any], path: str) -> bool:
     return any(is_unknown(v) for v in values) or contains_unknown(values[-1])
 
 
-def canonical_connector_properties(props: object) -> object:
-    """Connector properties with defaults filled in, and null fields the API adds dropped."""
-    if not isinstance(props, dict):
-        return props
-    out = {k: v for k, v in props.items() if v is not None}
-    for key, default in _PROPERTY_DEFAULTS.items():
-        prefix_family = key.split("_", 1)[0]
-        if key not in out and any(k.startswith(prefix_family + "_") for k in out):
-            out[key] = default
-    return out
+def canonical(name: str, value: object) -> object:
+    """A property object with its declared defaults filled in and null fields dropped.
 
-
-def canonical_category_properties(props: object) -> object:
-    """Category properties with compression defaulting to none, null remaps dropped."""
-    if not isinstance(props, dict):
-        return props
-    out = {k: v for k, v in props.items() if v is not None}
-    if "compression" not in out:
-        out["compression"] = "none"
+    Of several object types (S3 or GCS), a default applies when a key of its family (`s3_`)
+    is present. Other properties are returned as they are.
+    """
+    if name not in PROPERTY_OBJECTS or not isinstance(value, dict):
+        return value
+    out = {k: v for k, v in value.items() if v is not None}
+    objects = field_named(name).objects
+    for obj in objects:
+        for prop in obj.props:
+            family = prop.name.split("_", 1)[0] + "_"
+            applies = len(objects) == 1 or any(k.startswith(family) for k in out)
+            if prop.default is not None and prop.name not in out and applies:
+                out[prop.name] = prop.default
     return out
 
 
@@ -86,13 +95,11 @@ def normalize_inputs(
     """Checked inputs (defaults filled, project and region resolved) and the problems found."""
     inputs = {k: v for k, v in news.items() if k != PROVIDER_KEY and v is not None}
     problems: list[tuple[str, str]] = []
-    inputs.setdefault("label", "")
-    for key, canonical in (
-        ("connector_properties", canonical_connector_properties),
-        ("category_properties", canonical_category_properties),
-    ):
+    for key, default in _INPUT_DEFAULTS.items():
+        inputs.setdefault(key, default)
+    for key in PROPERTY_OBJECTS:
         if key in inputs and not is_unknown(inputs[key]):
-            inputs[key] = canonical(inputs[key])
+            inputs[key] = canonical(key, inputs[key])
 
     if "project_id" not in inputs and default_project is not None:
         inputs["project_id"] = default_project
@@ -143,7 +150,7 @@ def _wait_for_import(value: Any) -> tuple[Any, list[tuple[str, str]]]:
     if not isinstance(value, dict):
         return value, [("wait_for_import", f"expected {{timeout_seconds: ...}}, got {value!r}")]
     problems = [
-        (f"wait_for_import.{k}", f"unknown property {k!r}") for k in value if k != "timeout_seconds"
+        (f"wait_for_import.{k}", f"unknown property {k!r}") for k in value if k not in _WAIT_PROPS
     ]
     timeout = value.get("timeout_seconds", DEFAULT_IMPORT_TIMEOUT)
     valid = isinstance(timeout, (int, float)) and not isinstance(timeout, bool)
@@ -192,31 +199,23 @@ def outputs(
     program declares, and only those are ever compared.
     """
     outs: dict[str, Any] = {
-        "connector_id": connector.connector_id,
-        "connector_type": connector.connector_type,
-        "label": connector.label,
-        "connector_properties": dict(connector.connector_properties),
-        "category_properties": dict(connector.category_properties),
-        "declared_keys": declared,
-        "status": connector.status,
-        "failure_message": connector.failure_message,
-        "created_at": None if connector.created_at is None else connector.created_at.isoformat(),
-        "created_by": connector.created_by,
-        "project_id": inputs["project_id"],
-        "region": inputs["region"],
+        f.name: _plain(getattr(connector, f.name, None)) for f in FIELDS if f.from_api
     }
+    outs["declared_keys"] = declared
+    for f in FIELDS:
+        if f.output is not None and f.input is not None and not f.from_api:
+            outs[f.name] = inputs[f.name]
     for key in (*IN_PLACE_FIELDS, OWNER_KEY):
         if inputs.get(key) is not None:
             outs[key] = inputs[key]
     return outs
 
 
-def _canonical(name: str, value: object) -> object:
-    if name == "connector_properties":
-        return canonical_connector_properties(value)
-    if name == "category_properties":
-        return canonical_category_properties(value)
-    return value
+def _plain(value: object) -> object:
+    """An API value as state holds it: times as ISO-8601, objects as plain dicts."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return dict(value) if isinstance(value, dict) else value
 
 
 def declared_of(outs: dict[str, Any]) -> dict[str, list[str]]:
@@ -240,7 +239,7 @@ def inputs_from_outputs(outs: dict[str, Any]) -> dict[str, Any]:
     inputs = {k: outs[k] for k in (*REPLACING_FIELDS, *IN_PLACE_FIELDS, OWNER_KEY) if k in outs}
     declared = declared_of(outs)
     for name in PROPERTY_OBJECTS:
-        live = _canonical(name, inputs.get(name, {}))
+        live = canonical(name, inputs.get(name, {}))
         keys = declared.get(name)
         if isinstance(live, dict) and keys is not None:
             live = {k: live[k] for k in keys if k in live}
@@ -258,7 +257,7 @@ def differences(live: dict[str, Any], declared: dict[str, Any]) -> list[str]:
     for key in REPLACING_FIELDS:
         if key not in declared:
             continue
-        old, new = _canonical(key, live.get(key)), _canonical(key, declared[key])
+        old, new = canonical(key, live.get(key)), canonical(key, declared[key])
         if key in PROPERTY_OBJECTS and isinstance(old, dict) and isinstance(new, dict):
             found.extend(
                 f"{key}.{sub}: live {old.get(sub)!r}, declared {new[sub]!r}"
@@ -289,5 +288,6 @@ def changed_fields(olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
     A key the program no longer declares is not compared either: the connector keeps its value.
     """
     new = {k: v for k, v in news.items() if k != PROVIDER_KEY}
-    new.setdefault("label", "")
+    for key, default in _INPUT_DEFAULTS.items():
+        new.setdefault(key, default)
     return [key for key in REPLACING_FIELDS if differences(olds, {key: new.get(key)})]

@@ -12,6 +12,7 @@ import pulumi.dynamic
 from .errors import ImportFailedError
 from .properties import OWNER_KEY
 from .provider import ConnectorProvider
+from .schema import output_fields
 
 if sys.version_info >= (3, 11):
     from typing import NotRequired, TypedDict
@@ -31,17 +32,8 @@ __all__ = [
     "WaitForImportArgsDict",
 ]
 
-_OUTPUTS = (
-    "connector_id",
-    "status",
-    "created_at",
-    "created_by",
-    "failure_message",
-    "last_import",
-    "declared_keys",
-)
 
-
+# BEGIN GENERATED args: python -m mixpanel_connectors._codegen
 @pulumi.input_type
 class S3ConnectorPropertiesArgs:
     """Where an `s3Import` connector reads from."""
@@ -121,12 +113,14 @@ class CategoryPropertiesArgs:
     """What the files hold and how they are compressed."""
 
     data_format: pulumi.Input[str]
-    """mixpanel_event, mixpanel_people, mixpanel_group, remap_event, remap_people or remap_group."""
+    """mixpanel_event, mixpanel_people, mixpanel_group, remap_event, remap_people or
+    remap_group."""
     compression: pulumi.Input[str] | None
     """`none` (the default) or `gzip`."""
     property_remap: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None
-    """For remap_* formats: Mixpanel field -> column name (remap_event needs event_name, time and
-    distinct_id; remap_people $distinct_id; remap_group $group_key and $group_id)."""
+    """For remap_* formats: Mixpanel field -> column name in the files (remap_event needs
+    event_name, time and distinct_id; remap_people $distinct_id; remap_group $group_key and
+    $group_id)."""
 
     def __init__(
         self,
@@ -144,11 +138,14 @@ class CategoryPropertiesArgsDict(TypedDict):
     """What the files hold and how they are compressed (dict form of CategoryPropertiesArgs)."""
 
     data_format: pulumi.Input[str]
-    """mixpanel_event, mixpanel_people, mixpanel_group, remap_event, remap_people or remap_group."""
+    """mixpanel_event, mixpanel_people, mixpanel_group, remap_event, remap_people or
+    remap_group."""
     compression: NotRequired[pulumi.Input[str]]
     """`none` (the default) or `gzip`."""
     property_remap: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[str]]]]
-    """For remap_* formats: Mixpanel field -> column name in the files."""
+    """For remap_* formats: Mixpanel field -> column name in the files (remap_event needs
+    event_name, time and distinct_id; remap_people $distinct_id; remap_group $group_key and
+    $group_id)."""
 
 
 @pulumi.input_type
@@ -158,15 +155,31 @@ class WaitForImportArgs:
     timeout_seconds: pulumi.Input[float] | None
     """How long to wait for the run to end (default 600, at most 86400)."""
 
-    def __init__(self, *, timeout_seconds: pulumi.Input[float] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        timeout_seconds: pulumi.Input[float] | None = None,
+    ) -> None:
         pulumi.set(self, "timeout_seconds", timeout_seconds)
 
 
 class WaitForImportArgsDict(TypedDict):
-    """Make `pulumi up` wait for the first import (dict form of WaitForImportArgs)."""
+    """Make `pulumi up` wait for the new connector's first import run to succeed (dict form of
+    WaitForImportArgs)."""
 
     timeout_seconds: NotRequired[pulumi.Input[float]]
     """How long to wait for the run to end (default 600, at most 86400)."""
+
+
+ConnectorPropertiesInput = (
+    S3ConnectorPropertiesArgs
+    | S3ConnectorPropertiesArgsDict
+    | GcsConnectorPropertiesArgs
+    | GcsConnectorPropertiesArgsDict
+)
+CategoryPropertiesInput = CategoryPropertiesArgs | CategoryPropertiesArgsDict
+WaitForImportInput = WaitForImportArgs | WaitForImportArgsDict
+# END GENERATED args
 
 
 def _check_first_import(resource_name: str) -> Any:
@@ -184,15 +197,6 @@ def _check_first_import(resource_name: str) -> Any:
     return check
 
 
-ConnectorPropertiesInput = (
-    S3ConnectorPropertiesArgs
-    | S3ConnectorPropertiesArgsDict
-    | GcsConnectorPropertiesArgs
-    | GcsConnectorPropertiesArgsDict
-)
-CategoryPropertiesInput = CategoryPropertiesArgs | CategoryPropertiesArgsDict
-
-
 class Connector(pulumi.dynamic.Resource, module="mixpanel", name="Connector"):
     """A Mixpanel Cloud Import connector: Mixpanel pulls NDJSON files from an S3 or GCS bucket.
 
@@ -200,6 +204,22 @@ class Connector(pulumi.dynamic.Resource, module="mixpanel", name="Connector"):
     one first, so that no two connectors import the same files).
     """
 
+    # BEGIN GENERATED connector: python -m mixpanel_connectors._codegen
+    connector_type: pulumi.Output[str]
+    """`s3Import` or `gcsImport`."""
+    label: pulumi.Output[str]
+    """Free text shown in Mixpanel."""
+    connector_properties: pulumi.Output[dict[str, Any]]
+    """Where the files are: S3ConnectorPropertiesArgs or GcsConnectorPropertiesArgs (or their dict
+    forms), matching the type. As an output, as the API returned them (keys the server adds
+    included)."""
+    category_properties: pulumi.Output[dict[str, Any]]
+    """Data format, compression and remap. As an output, as the API returned them (keys the server
+    adds included)."""
+    project_id: pulumi.Output[int]
+    """The Mixpanel project the connector lives in; recorded in state."""
+    region: pulumi.Output[str]
+    """The data residency whose API holds it: us, eu or in; recorded in state."""
     connector_id: pulumi.Output[str]
     """The connector's id, as the API assigned it (also the resource id)."""
     status: pulumi.Output[str | None]
@@ -210,22 +230,10 @@ class Connector(pulumi.dynamic.Resource, module="mixpanel", name="Connector"):
     """Who created it (an email)."""
     failure_message: pulumi.Output[str | None]
     """Why a paused connector stopped importing."""
-    label: pulumi.Output[str]
-    """The connector's label ("" when none)."""
-    project_id: pulumi.Output[int]
-    """The Mixpanel project it lives in."""
-    region: pulumi.Output[str]
-    """The data residency whose API holds it: us, eu or in."""
-    connector_type: pulumi.Output[str]
-    """s3Import or gcsImport."""
-    connector_properties: pulumi.Output[dict[str, Any]]
-    """Bucket, prefix and access, as the API returned them (keys the server adds included)."""
-    category_properties: pulumi.Output[dict[str, Any]]
-    """Data format, compression and remap, as the API returned them (server keys included)."""
-    declared_keys: pulumi.Output[dict[str, list[str]]]
-    """The keys of each property object the program declares: the only ones ever compared."""
     last_import: pulumi.Output[dict[str, Any] | None]
     """With `wait_for_import`: the first run's status, counters and error."""
+    declared_keys: pulumi.Output[dict[str, list[str]]]
+    """The keys of each property object the program declares: the only ones ever compared."""
 
     def __init__(
         self,
@@ -238,24 +246,26 @@ class Connector(pulumi.dynamic.Resource, module="mixpanel", name="Connector"):
         project_id: pulumi.Input[int] | None = None,
         region: pulumi.Input[str] | None = None,
         existing_connector_id: pulumi.Input[str] | None = None,
-        wait_for_import: pulumi.Input[WaitForImportArgs | WaitForImportArgsDict] | None = None,
+        wait_for_import: pulumi.Input[WaitForImportInput] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a connector.
 
         :param connector_type: `s3Import` or `gcsImport`.
-        :param connector_properties: S3ConnectorPropertiesArgs or GcsConnectorPropertiesArgs
-            (or their dict forms), matching the type.
-        :param category_properties: data format, compression and remap.
-        :param label: free text shown in Mixpanel.
-        :param project_id: the Mixpanel project; default `mixpanel:projectId`/MIXPANEL_PROJECT_ID.
-        :param region: us, eu or in; default `mixpanel:region`/MIXPANEL_REGION, else us.
-        :param existing_connector_id: adopt this existing connector instead of creating one; it
-            must match the declared inputs. Read only when the resource is not yet in state:
-            removing it later changes nothing, and a replacement creates a new connector.
-        :param wait_for_import: after creating the connector, wait for its first import run;
-            if the run fails or times out, the deployment fails with the run's error while the
-            connector stays in state (the next `up` replaces it).
+        :param connector_properties: Where the files are: S3ConnectorPropertiesArgs or
+            GcsConnectorPropertiesArgs (or their dict forms), matching the type. As an output, as
+            the API returned them (keys the server adds included).
+        :param category_properties: Data format, compression and remap. As an output, as the API
+            returned them (keys the server adds included).
+        :param label: Free text shown in Mixpanel.
+        :param project_id: The Mixpanel project the connector lives in; recorded in state.
+        :param region: The data residency whose API holds it: us, eu or in; recorded in state.
+        :param existing_connector_id: Adopt this existing connector instead of creating one; it must
+            match the declared inputs. Read only when the resource is not yet in state: removing it
+            later changes nothing, and a replacement creates a new connector.
+        :param wait_for_import: After creating the connector, wait for its first import run; if the
+            run fails or times out, the deployment fails with the run's error while the connector
+            stays in state (the next `up` replaces it).
         """
         props: dict[str, Any] = {
             "connector_type": connector_type,
@@ -267,10 +277,22 @@ class Connector(pulumi.dynamic.Resource, module="mixpanel", name="Connector"):
             "existing_connector_id": existing_connector_id,
             "wait_for_import": wait_for_import,
             OWNER_KEY: resource_name,
-            **dict.fromkeys(_OUTPUTS),
+            "connector_id": None,
+            "status": None,
+            "created_at": None,
+            "created_by": None,
+            "failure_message": None,
+            "last_import": None,
+            "declared_keys": None,
         }
         super().__init__(ConnectorProvider(), resource_name, props, opts)
-        if wait_for_import is not None:
+        self._after_init(resource_name, props)
+
+    # END GENERATED connector
+
+    def _after_init(self, resource_name: str, props: dict[str, Any]) -> None:
+        """Fail the deployment when the first import it waited for failed."""
+        if props.get("wait_for_import") is not None:
             self.last_import.apply(_check_first_import(resource_name))
 
     @staticmethod
@@ -283,10 +305,7 @@ class Connector(pulumi.dynamic.Resource, module="mixpanel", name="Connector"):
             `"<project_id>:<connector_id>"` to name another project.
         """
         connector = Connector.__new__(Connector)
-        props: dict[str, Any] = dict.fromkeys(
-            (*_OUTPUTS, "label", "project_id", "region", "connector_type",
-             "connector_properties", "category_properties")
-        )  # fmt: skip
+        props: dict[str, Any] = dict.fromkeys(output_fields())
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         pulumi.dynamic.Resource.__init__(
             connector, ConnectorProvider(), resource_name, props, merged

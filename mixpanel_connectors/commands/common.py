@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..errors import ConfigurationError
+from ..schema import SETTINGS
 
 if TYPE_CHECKING:
     from ..client import MixpanelClient
@@ -65,17 +66,10 @@ def add_settings_flags(parser: argparse.ArgumentParser, *, json_output: bool = T
         parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-# config key -> the flag that sets it
-FLAGS = {
-    "mixpanel:serviceAccount": "--service-account",
-    "mixpanel:projectId": "--project",
-    "mixpanel:region": "--region",
-    "mixpanel:baseUrl": "--base-url",
-}
+FLAGS = {s.key: s.flag for s in SETTINGS if s.flag is not None}
+"""config key -> the flag that sets it."""
 HOW_TO_SET = {
-    "service_account": "pass --service-account or set MIXPANEL_SERVICE_ACCOUNT",
-    "secret": "set MIXPANEL_SERVICE_ACCOUNT_SECRET",
-    "project_id": "pass --project or set MIXPANEL_PROJECT_ID",
+    s.name: f"pass {s.flag} or set {s.env}" if s.flag else f"set {s.env}" for s in SETTINGS
 }
 
 

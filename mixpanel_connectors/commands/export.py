@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Connector
+from ..schema import FIELDS, Field
 from .common import (
     EXIT_API_ERROR,
     EXIT_OK,
@@ -23,7 +24,6 @@ from .common import (
 )
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
-ARGS_CLASS = {"s3Import": "S3ConnectorPropertiesArgs", "gcsImport": "GcsConnectorPropertiesArgs"}
 
 
 def add_parser(subparsers: Any) -> None:
@@ -83,34 +83,60 @@ def _kwargs(values: dict[str, Any], indent: str, where: str) -> str:
     return "".join(lines)
 
 
-def _declaration(variable: str, connector: Connector, project: int) -> str:
-    props = {k: v for k, v in connector.connector_properties.items() if v is not None}
-    category = {k: v for k, v in connector.category_properties.items() if v is not None}
+def _args_class(field: Field, connector_type: str) -> str | None:
+    """The Args class that declares this property object for a connector of this type."""
+    return next((o.args for o in field.objects if o.when in (None, connector_type)), None)
+
+
+def _argument(field: Field, connector: Connector, project: int, where: str) -> str:
+    """`field=value,` as the adopting program writes it, or "" when it leaves it out."""
+    if field.name == "project_id":
+        return f"    project_id={project},\n"
+    if field.name == "existing_connector_id":
+        return f"    existing_connector_id={_literal(connector.connector_id, where)},\n"
+    if not field.from_api:
+        return ""
+    value = getattr(connector, field.name, None)
+    if not field.objects:
+        return _kwargs({field.name: None if value == field.default else value}, " " * 4, where)
+    values = {k: v for k, v in (value or {}).items() if v is not None}
+    return (
+        f"    {field.name}={_args_class(field, connector.connector_type)}(\n"
+        f"{_kwargs(values, ' ' * 8, f'{where}.{field.name}')}"
+        f"    ),\n"
+    )
+
+
+def _declaration(
+    variable: str, connector: Connector, project: int, fields: tuple[Field, ...]
+) -> str:
     where = f"connector {connector.connector_id[:40]!r}"
+    inputs = sorted((f for f in fields if f.input is not None), key=lambda f: not f.required)
     return (
         f"{variable} = Connector(\n"
         f"    {variable.replace('_', '-')!r},\n"
-        f"    connector_type={connector.connector_type!r},\n"
-        f"    connector_properties={ARGS_CLASS[connector.connector_type]}(\n"
-        f"{_kwargs(props, ' ' * 8, f'{where}.connector_properties')}"
-        f"    ),\n"
-        f"    category_properties=CategoryPropertiesArgs(\n"
-        f"{_kwargs(category, ' ' * 8, f'{where}.category_properties')}"
-        f"    ),\n"
-        f"{_kwargs({'label': connector.label or None}, ' ' * 4, where)}"
-        f"    project_id={project},\n"
-        f"    existing_connector_id={_literal(connector.connector_id, where)},\n"
-        f")\n"
+        + "".join(_argument(f, connector, project, where) for f in inputs)
+        + ")\n"
         f"pulumi.export({variable + '_connector_id'!r}, {variable}.connector_id)\n"
     )
 
 
-def render_program(connectors: list[Connector], project: int) -> str:
-    """The Python source of a program that adopts these connectors."""
+def _exportable(connector: Connector, fields: tuple[Field, ...]) -> bool:
+    return all(
+        _args_class(f, connector.connector_type) is not None
+        for f in fields
+        if f.from_api and f.input is not None and f.objects
+    )
+
+
+def render_program(
+    connectors: list[Connector], project: int, fields: tuple[Field, ...] = FIELDS
+) -> str:
+    """The Python source of a program that adopts these connectors, declared as `fields` say."""
     taken: set[str] = {"pulumi", "connector"}
     blocks, skipped = [], []
     for connector in connectors:
-        if connector.connector_type not in ARGS_CLASS:
+        if not _exportable(connector, fields):
             kind = connector.connector_type
             skipped.append(
                 f"# skipped {connector.connector_id!r}: type {kind!r} is not supported\n"
@@ -119,7 +145,8 @@ def render_program(connectors: list[Connector], project: int) -> str:
         variable = _identifier(
             connector.label or f"{connector.connector_type}_{connector.connector_id[:8]}", taken
         )
-        blocks.append(_declaration(variable, connector, project))
+        blocks.append(_declaration(variable, connector, project, fields))
+    classes = {o.args for f in fields if f.from_api and f.input is not None for o in f.objects}
     stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
     header = (
         f'"""Connectors of Mixpanel project {project}, exported by `mixpanel-connectors export` '
@@ -129,11 +156,8 @@ def render_program(connectors: list[Connector], project: int) -> str:
         '"""\n\n'
         "import pulumi\n\n"
         "from mixpanel_connectors import (\n"
-        "    CategoryPropertiesArgs,\n"
-        "    Connector,\n"
-        "    GcsConnectorPropertiesArgs,\n"
-        "    S3ConnectorPropertiesArgs,\n"
-        ")\n\n"
+        + "".join(f"    {name},\n" for name in sorted({"Connector", *classes}))
+        + ")\n\n"
     )
     source = header + "".join(skipped) + ("\n" if skipped else "") + "\n".join(blocks)
     ast.parse(source)  # what is written is always a program
