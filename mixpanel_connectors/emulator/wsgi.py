@@ -67,6 +67,8 @@ def wsgi_app(app: EmulatorApp) -> WsgiApp:
         response = app.handle(request)
         if response.drop:
             _drop(environ)
+            # The socket is shut: nothing reaches the client, but waitress needs a status.
+            start_response("500 Internal Server Error", [("Content-Length", "0")])
             return []
         payload = _payload(response)
         headers = [

@@ -7,6 +7,7 @@ import socket
 import time
 from urllib.parse import urlsplit
 
+import pytest
 import requests
 
 from mixpanel_connectors.emulator import Emulator
@@ -90,3 +91,21 @@ def test_the_server_names_itself_and_keeps_credentials_out_of_the_log(
     )
     assert answer.status_code == 200
     assert answer.headers["Content-Type"] == "application/json"
+
+
+def test_a_dropped_connection_logs_no_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    with Emulator(port=0) as emulator:
+        emulator.app.faults.configure({"queue": [{"method": "GET", "status": "drop"}]})
+        with pytest.raises(requests.ConnectionError):
+            requests.get(
+                f"{emulator.url}/api/app/projects/{PROJECT}/connectors/",
+                auth=("demo", SECRET),
+                timeout=5,
+            )
+        answered = requests.get(
+            f"{emulator.url}/api/app/projects/{PROJECT}/connectors/",
+            auth=("demo", SECRET),
+            timeout=5,
+        )
+        assert answered.status_code == 200
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
