@@ -30,7 +30,7 @@ from .errors import (
 )
 from .ledger import Ledger
 from .models import Connector, GcsConnectorSpec, S3ConnectorSpec
-from .properties import SPEC_FIELDS, differences
+from .translate import SPEC_FIELDS, differences
 
 if TYPE_CHECKING:
     from .client import MixpanelClient

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from .ledger import Ledger, owner_label
-from .properties import OWNER_KEY, SPEC_FIELDS, contains_unknown, is_unknown
+from .translate import OWNER_KEY, SPEC_FIELDS, contains_unknown, is_unknown
 
 __all__ = ["owner_of", "ownership_problems"]
 

@@ -32,7 +32,7 @@ from .exactly_once import create_exactly_once, still_exists
 from .ledger import Ledger, owner_label
 from .models import normalize_project_id, parse_spec
 from .ownership import adoption_change, owner_of, ownership_problems
-from .properties import (
+from .translate import (
     IN_PLACE_FIELDS,
     OWNER_KEY,
     PROVIDER_KEY,

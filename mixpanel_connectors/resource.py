@@ -10,9 +10,9 @@ import pulumi
 import pulumi.dynamic
 
 from .errors import ImportFailedError
-from .properties import OWNER_KEY
 from .provider import ConnectorProvider
 from .schema import output_fields
+from .translate import OWNER_KEY
 
 if sys.version_info >= (3, 11):
     from typing import NotRequired, TypedDict

@@ -2,7 +2,7 @@
 
 `python -m mixpanel_connectors._codegen` writes the typed Args classes, their TypedDicts, the
 Connector's signature and outputs, the Settings fields and the reference tables of the docs from
-these declarations; properties.py, config.py, resource.py and `export` read them at run time.
+these declarations; translate.py, config.py, resource.py and `export` read them at run time.
 Imports nothing of the package, so that preview stays light.
 """
 

@@ -29,7 +29,7 @@ PROBE = """
 import inspect, json, sys
 import pulumi.dynamic
 import mixpanel_connectors as mc
-from mixpanel_connectors import properties, resource
+from mixpanel_connectors import resource, translate
 from mixpanel_connectors.commands.export import render_program
 from mixpanel_connectors.config import Settings
 from mixpanel_connectors.models import Connector as Record
@@ -52,10 +52,10 @@ print(json.dumps({
     "args_dict": list(resource.S3ConnectorPropertiesArgsDict.__annotations__),
     "init_props": list(captured[0]),
     "get_props": list(captured[1]),
-    "replacing": list(properties.REPLACING_FIELDS),
-    "changed": properties.changed_fields({"description": "a", "label": ""}, {"description": "b"}),
-    "state": properties.outputs(record, {"project_id": 1, "region": "us"}, {}),
-    "refresh": list(properties.inputs_from_outputs({"description": "d"})),
+    "replacing": list(translate.REPLACING_FIELDS),
+    "changed": translate.changed_fields({"description": "a", "label": ""}, {"description": "b"}),
+    "state": translate.outputs(record, {"project_id": 1, "region": "us"}, {}),
+    "refresh": list(translate.inputs_from_outputs({"description": "d"})),
     "export": render_program([record], 1),
     "setting": Settings.resolve({}, {"MIXPANEL_USER_AGENT": "ua"}).user_agent,
 }))

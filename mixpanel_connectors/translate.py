@@ -1,4 +1,4 @@
-"""Connector resource properties: normalised inputs, outputs from the API, and what changed.
+"""Translation between Pulumi property bags and the API: normalised inputs, outputs, what changed.
 
 The one place where Pulumi property bags are converted to and from the API's shapes, so that
 check, diff, create and read agree and no normalisation shows up as a perpetual diff.
