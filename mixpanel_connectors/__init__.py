@@ -37,6 +37,7 @@ from .errors import (
 from .models import (
     CategoryProperties,
     Compression,
+    ConnectorRecord,
     ConnectorType,
     DataFormat,
     GcsConnectorProperties,
@@ -46,9 +47,6 @@ from .models import (
     S3ConnectorProperties,
     S3ConnectorSpec,
     S3Region,
-)
-from .models import (
-    Connector as ConnectorObject,
 )
 from .retries import RetryPolicy
 
@@ -98,8 +96,8 @@ __all__ = [
     "ConfigurationError",
     "Connector",
     "ConnectorError",
-    "ConnectorObject",
     "ConnectorProvider",
+    "ConnectorRecord",
     "ConnectorType",
     "CreateFailedError",
     "DataFormat",

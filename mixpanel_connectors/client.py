@@ -42,7 +42,7 @@ from .errors import (
 )
 from .models import (
     REGION_BASE_URLS,
-    Connector,
+    ConnectorRecord,
     GcsConnectorSpec,
     ImportRun,
     S3ConnectorSpec,
@@ -214,7 +214,7 @@ class MixpanelClient:
 
     def create_connector(
         self, project_id: object, spec: S3ConnectorSpec | GcsConnectorSpec | Mapping[str, Any]
-    ) -> Connector:
+    ) -> ConnectorRecord:
         """POST a new connector; returns it as the API answered."""
         if not isinstance(spec, (S3ConnectorSpec, GcsConnectorSpec)):
             try:
@@ -226,18 +226,18 @@ class MixpanelClient:
         payload = self._request("POST", path, json_body=body)
         return self._parse_connector("POST", path, payload)
 
-    def get_connector(self, project_id: object, connector_id: str) -> Connector:
+    def get_connector(self, project_id: object, connector_id: str) -> ConnectorRecord:
         """GET one connector."""
         path = self._connector_path(project_id, connector_id)
         return self._parse_connector("GET", path, self._request("GET", path))
 
-    def list_connectors(self, project_id: object) -> Iterator[Connector]:
+    def list_connectors(self, project_id: object) -> Iterator[ConnectorRecord]:
         """Every connector of a project, following the `url` of each page while `has_more`."""
         path = f"{self._project_path(project_id)}/connectors/"
         for page_path, item in self._paged(path, "connectors"):
             yield self._parse_connector("GET", page_path, item)
 
-    def list_first_page(self, project_id: object) -> list[Connector]:
+    def list_first_page(self, project_id: object) -> list[ConnectorRecord]:
         """The first page of a project's connectors: one request, which 404s for an unknown
         project (unlike a connector's 404, which says only that the connector is gone)."""
         path = f"{self._project_path(project_id)}/connectors/"
@@ -332,13 +332,13 @@ class MixpanelClient:
         return f"{self._project_path(project_id)}/connectors/{connector_id}"
 
     @staticmethod
-    def _parse_connector(method: str, path: str, payload: Any) -> Connector:
+    def _parse_connector(method: str, path: str, payload: Any) -> ConnectorRecord:
         payload = _unwrap(payload)
         if not isinstance(payload, dict):
             got = "nothing" if payload is None else type(payload).__name__
             raise InvalidResponseError(method, path, f"expected a connector object, got {got}")
         try:
-            return Connector.model_validate(payload)
+            return ConnectorRecord.model_validate(payload)
         except ValidationError as exc:
             raise InvalidResponseError(
                 method, path, f"not a connector object: {describe_invalid(exc)}"

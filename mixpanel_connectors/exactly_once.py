@@ -29,7 +29,7 @@ from .errors import (
     NotFoundError,
 )
 from .ledger import Ledger
-from .models import Connector, GcsConnectorSpec, S3ConnectorSpec
+from .models import ConnectorRecord, GcsConnectorSpec, S3ConnectorSpec
 from .translate import SPEC_FIELDS, differences
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ __all__ = ["CreateFailedError", "create_exactly_once", "still_exists"]
 Spec = S3ConnectorSpec | GcsConnectorSpec
 
 
-def _same_spec(connector: Connector, spec: Spec) -> bool:
+def _same_spec(connector: ConnectorRecord, spec: Spec) -> bool:
     """True when the live connector has every value the spec declares (extra keys allowed)."""
     live = connector.model_dump(include={*SPEC_FIELDS})
     return not differences(live, spec.model_dump(mode="json", exclude_none=True))
@@ -58,8 +58,8 @@ _DATE_MARGIN_SECONDS = 1.0
 class _Found:
     """Connectors matching the spec that this process has not claimed, by what their time says."""
 
-    new: list[Connector]
-    undated: list[Connector]
+    new: list[ConnectorRecord]
+    undated: list[ConnectorRecord]
 
 
 def _server_time_of(client: MixpanelClient, local_wall: float) -> datetime | None:
@@ -132,7 +132,7 @@ def create_exactly_once(
     deadline_seconds: float = 300.0,
     settle_seconds: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
-) -> Connector:
+) -> ConnectorRecord:
     """POST the connector; on an unknown outcome, reconcile before any retry (see module doc).
 
     The listing is repeated over a window before the POST is sent again, since the first POST
@@ -154,7 +154,7 @@ def _create(
     deadline_seconds: float,
     settle_seconds: float | None,
     sleep: Callable[[float], None],
-) -> Connector:
+) -> ConnectorRecord:
     started = time.monotonic()
     settle = settle_seconds if settle_seconds is not None else client.timeout[1]
     attempts: list[str] = []
@@ -233,7 +233,7 @@ class _Look:
         attempt_mono: float,
         window: float,
         sleep: Callable[[float], None],
-    ) -> list[Connector]:
+    ) -> list[ConnectorRecord]:
         """The new matching connectors, looking again until the window closes."""
         delay = 0.25
         looked = False

@@ -33,7 +33,7 @@ __all__ = [
     "RUN_COUNTERS",
     "CategoryProperties",
     "Compression",
-    "Connector",
+    "ConnectorRecord",
     "ConnectorSpec",
     "ConnectorType",
     "DataFormat",
@@ -416,7 +416,7 @@ class _Response(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
 
-class Connector(_Response):
+class ConnectorRecord(_Response):
     """A connector as the API returns it; unknown fields are kept in `model_extra`."""
 
     connector_id: str

@@ -50,7 +50,7 @@ from .waiting import first_import_status, reread_first_import, wait_for_first_im
 
 if TYPE_CHECKING:
     from .client import MixpanelClient
-    from .models import Connector
+    from .models import ConnectorRecord
 
 __all__ = ["ConnectorError", "ConnectorProvider"]
 
@@ -217,7 +217,7 @@ class ConnectorProvider(ResourceProvider):
     @staticmethod
     def _adopt(
         client: MixpanelClient, project: int, connector_id: str, props: dict[str, Any]
-    ) -> Connector:
+    ) -> ConnectorRecord:
         connector = client.get_connector(project, connector_id)
         live = connector.model_dump(include={*SPEC_FIELDS})
         found = differences(live, {k: props[k] for k in SPEC_FIELDS if k in props})

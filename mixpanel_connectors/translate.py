@@ -12,7 +12,7 @@ from typing import Any
 
 from pulumi.output import Unknown
 
-from .models import Connector, normalize_project_id, spec_problems
+from .models import ConnectorRecord, normalize_project_id, spec_problems
 from .schema import (
     FIELDS,
     field_named,
@@ -190,7 +190,7 @@ def declared_keys(inputs: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def outputs(
-    connector: Connector, inputs: dict[str, Any], declared: dict[str, list[str]]
+    connector: ConnectorRecord, inputs: dict[str, Any], declared: dict[str, list[str]]
 ) -> dict[str, Any]:
     """Outputs: everything the API returned, plus project, region and the declared keys.
 

@@ -32,7 +32,7 @@ import mixpanel_connectors as mc
 from mixpanel_connectors import resource, translate
 from mixpanel_connectors.commands.export import render_program
 from mixpanel_connectors.config import Settings
-from mixpanel_connectors.models import Connector as Record
+from mixpanel_connectors.models import ConnectorRecord as Record
 
 captured = []
 def fake_init(self, provider, name, props, opts=None):

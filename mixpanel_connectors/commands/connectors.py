@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import MixpanelError
 from ..import_runs import by_time, first_run, latest_run
-from ..models import Connector, ImportRun
+from ..models import ConnectorRecord, ImportRun
 from ..waiting import run_summary
 from .common import (
     EXIT_API_ERROR,
@@ -73,14 +73,14 @@ def add_parsers(subparsers: Any) -> None:
     history.set_defaults(run=run_history)
 
 
-def _where(connector: Connector) -> str:
+def _where(connector: ConnectorRecord) -> str:
     props = connector.connector_properties
     bucket = props.get("s3_bucket") or props.get("gcs_bucket") or "?"
     scheme = "s3" if "s3_bucket" in props else "gs"
     return f"{scheme}://{bucket}/{props.get('s3_prefix') or props.get('gcs_prefix') or ''}"
 
 
-def _created(connector: Connector) -> str:
+def _created(connector: ConnectorRecord) -> str:
     return connector.created_at.isoformat(timespec="seconds") if connector.created_at else ""
 
 

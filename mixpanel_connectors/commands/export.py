@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..models import Connector
+from ..models import ConnectorRecord
 from ..schema import FIELDS, Field
 from .common import (
     EXIT_API_ERROR,
@@ -88,7 +88,7 @@ def _args_class(field: Field, connector_type: str) -> str | None:
     return next((o.args for o in field.objects if o.when in (None, connector_type)), None)
 
 
-def _argument(field: Field, connector: Connector, project: int, where: str) -> str:
+def _argument(field: Field, connector: ConnectorRecord, project: int, where: str) -> str:
     """`field=value,` as the adopting program writes it, or "" when it leaves it out."""
     if field.name == "project_id":
         return f"    project_id={project},\n"
@@ -108,7 +108,7 @@ def _argument(field: Field, connector: Connector, project: int, where: str) -> s
 
 
 def _declaration(
-    variable: str, connector: Connector, project: int, fields: tuple[Field, ...]
+    variable: str, connector: ConnectorRecord, project: int, fields: tuple[Field, ...]
 ) -> str:
     where = f"connector {connector.connector_id[:40]!r}"
     inputs = sorted((f for f in fields if f.input is not None), key=lambda f: not f.required)
@@ -121,7 +121,7 @@ def _declaration(
     )
 
 
-def _exportable(connector: Connector, fields: tuple[Field, ...]) -> bool:
+def _exportable(connector: ConnectorRecord, fields: tuple[Field, ...]) -> bool:
     return all(
         _args_class(f, connector.connector_type) is not None
         for f in fields
@@ -130,7 +130,7 @@ def _exportable(connector: Connector, fields: tuple[Field, ...]) -> bool:
 
 
 def render_program(
-    connectors: list[Connector], project: int, fields: tuple[Field, ...] = FIELDS
+    connectors: list[ConnectorRecord], project: int, fields: tuple[Field, ...] = FIELDS
 ) -> str:
     """The Python source of a program that adopts these connectors, declared as `fields` say."""
     taken: set[str] = {"pulumi", "connector"}
