@@ -4,8 +4,8 @@ It is an independent model of the server written from the API contract: it share
 code with the client, so a mistake on either side shows up as a failing test.
 """
 
-from .app import Access, EmulatorApp
+from .app import Accounts, EmulatorApp
 from .server import Emulator
 from .wsgi import wsgi_app
 
-__all__ = ["Access", "Emulator", "EmulatorApp", "wsgi_app"]
+__all__ = ["Accounts", "Emulator", "EmulatorApp", "wsgi_app"]

@@ -82,10 +82,10 @@ class Response:
 
 
 @dataclass
-class Access:
-    """Who may call the API: service accounts, and the projects each may use (None: all)."""
+class Accounts:
+    """Who may call the API: service accounts and secrets, and the projects each may use."""
 
-    accounts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ACCOUNTS))
+    secrets: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ACCOUNTS))
     projects: tuple[int, ...] = DEFAULT_PROJECTS
     grants: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
@@ -100,7 +100,7 @@ class EmulatorApp:
     def __init__(
         self,
         store: Store,
-        access: Access | None = None,
+        accounts: Accounts | None = None,
         *,
         page_size: int = 100,
         run_delay_ms: float = 1000.0,
@@ -108,7 +108,7 @@ class EmulatorApp:
         on_request: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         self.store = store
-        self.access = access or Access()
+        self.accounts = accounts or Accounts()
         self.page_size = page_size
         self.runs = RunBook(buckets, run_delay_ms / 1000)
         self.faults = FaultPlan()
@@ -253,7 +253,7 @@ class EmulatorApp:
                 user, _, secret = base64.b64decode(token, validate=True).decode().partition(":")
             except (binascii.Error, UnicodeDecodeError):
                 user = ""
-        expected = self.access.accounts.get(user)
+        expected = self.accounts.secrets.get(user)
         if not user or expected is None or expected != secret:
             raise ApiProblem(
                 401,
@@ -264,9 +264,9 @@ class EmulatorApp:
 
     def _project(self, raw: str, user: str) -> int:
         project = whole_number(raw)
-        if project is None or project not in self.access.projects:
+        if project is None or project not in self.accounts.projects:
             raise ApiProblem(404, f"Project {raw[:40]} not found")
-        allowed = self.access.grants.get(user)
+        allowed = self.accounts.grants.get(user)
         if allowed is not None and project not in allowed:
             raise ApiProblem(403, f"Service account {user} has no access to project {project}")
         return project

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..commands.common import UsageError, add_command
 from . import flags
-from .app import DEFAULT_ACCOUNTS, DEFAULT_PROJECTS, Access
+from .app import DEFAULT_ACCOUNTS, DEFAULT_PROJECTS, Accounts
 from .server import Emulator
 from .settings import ENV_PREFIX, Settings
 
@@ -96,10 +96,10 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Serve until interrupted; print the base URL first, then one line per request."""
     settings = Settings(args)
-    access = _access(settings)
-    emulator = _start(settings, access)
+    accounts = _accounts(settings)
+    emulator = _start(settings, accounts)
     if args.print_env:
-        for name, value in client_env(emulator.url, access).items():
+        for name, value in client_env(emulator.url, accounts).items():
             print(f"export {name}={shlex.quote(value)}")
         print(f"# serving {emulator.url}; Ctrl-C stops it", flush=True)
     else:
@@ -109,10 +109,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def client_env(url: str, access: Access) -> dict[str, str]:
+def client_env(url: str, accounts: Accounts) -> dict[str, str]:
     """The MIXPANEL_* variables that point the CLI and the provider at this emulator."""
-    name, secret = next(iter(access.accounts.items()))
-    project = access.grants.get(name, access.projects)[0]
+    name, secret = next(iter(accounts.secrets.items()))
+    project = accounts.grants.get(name, accounts.projects)[0]
     return {
         "MIXPANEL_BASE_URL": url,
         "MIXPANEL_SERVICE_ACCOUNT": name,
@@ -121,12 +121,12 @@ def client_env(url: str, access: Access) -> dict[str, str]:
     }
 
 
-def _start(settings: Settings, access: Access) -> Emulator:
+def _start(settings: Settings, accounts: Accounts) -> Emulator:
     host = settings.one("host", "HOST", str, "127.0.0.1")
     port = settings.one("port", "PORT", flags.port, 8765)
     data = settings.one("data", "DATA", flags.data_file, None)
     options: dict[str, Any] = {
-        "access": access,
+        "accounts": accounts,
         "page_size": settings.one("page_size", "PAGE_SIZE", flags.count, 100),
         "run_delay_ms": settings.one("run_delay_ms", "RUN_DELAY_MS", flags.milliseconds, 1000.0),
         "buckets": settings.one("buckets", "BUCKETS", flags.folder, None),
@@ -166,7 +166,7 @@ def _start(settings: Settings, access: Access) -> Emulator:
         ) from None
 
 
-def _access(settings: Settings) -> Access:
+def _accounts(settings: Settings) -> Accounts:
     projects = settings.many("project", "PROJECTS", flags.project) or list(DEFAULT_PROJECTS)
     accounts: dict[str, str] = {}
     grants: dict[str, tuple[int, ...]] = {}
@@ -176,6 +176,6 @@ def _access(settings: Settings) -> Access:
         accounts[name] = secret
         if limited is not None:
             grants[name] = limited
-    return Access(
-        accounts=accounts or dict(DEFAULT_ACCOUNTS), projects=tuple(projects), grants=grants
+    return Accounts(
+        secrets=accounts or dict(DEFAULT_ACCOUNTS), projects=tuple(projects), grants=grants
     )

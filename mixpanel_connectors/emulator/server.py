@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
-from .app import MAX_BODY_BYTES, SPEC_SHAPES, Access, EmulatorApp
+from .app import MAX_BODY_BYTES, SPEC_SHAPES, Accounts, EmulatorApp
 from .lines import MAX_FILE_BYTES
 from .store import MemoryStore, SqliteStore, Store
 from .wsgi import wsgi_app
@@ -65,7 +65,7 @@ class Emulator:
         port: int = 0,
         *,
         data: str | Path | None = None,
-        access: Access | None = None,
+        accounts: Accounts | None = None,
         page_size: int = 100,
         run_delay_ms: float = 1000.0,
         buckets: str | Path | None = None,
@@ -81,7 +81,7 @@ class Emulator:
         self._log = log
         self.app = EmulatorApp(
             store,
-            access,
+            accounts,
             page_size=page_size,
             run_delay_ms=run_delay_ms,
             buckets=Path(buckets) if buckets else None,

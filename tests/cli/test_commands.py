@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from mixpanel_connectors import ConnectorProvider, MixpanelClient
-from mixpanel_connectors.emulator import Access, Emulator
+from mixpanel_connectors.emulator import Accounts, Emulator
 from mixpanel_connectors.testing import ProviderHost
 from mixpanel_connectors.testing.runner import OfflineRunner
 from tests.conftest import FAST_RETRY, PROJECT, SECRET, gcs_spec, s3_spec, stack_config
@@ -35,8 +35,10 @@ def buckets(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def api(buckets: Path) -> Iterator[Emulator]:
-    access = Access(accounts={"demo": SECRET}, projects=(PROJECT, 42), grants={"demo": (PROJECT,)})
-    with Emulator(port=0, page_size=2, run_delay_ms=100, buckets=buckets, access=access) as emu:
+    accounts = Accounts(
+        secrets={"demo": SECRET}, projects=(PROJECT, 42), grants={"demo": (PROJECT,)}
+    )
+    with Emulator(port=0, page_size=2, run_delay_ms=100, buckets=buckets, accounts=accounts) as emu:
         yield emu
 
 

@@ -19,7 +19,7 @@ from mixpanel_connectors import (
     RateLimitError,
     ServerError,
 )
-from mixpanel_connectors.emulator import Access, Emulator
+from mixpanel_connectors.emulator import Accounts, Emulator
 from tests.canned import Canned, CannedServer
 from tests.conftest import FAST_RETRY, PROJECT, SECRET, s3_spec
 
@@ -56,8 +56,10 @@ def test_wrong_secret_is_an_authentication_error_without_the_secret(emulator: Em
 
 
 def test_project_without_access_is_permission_denied() -> None:
-    access = Access(accounts={"demo": SECRET, "other": "x"}, projects=(1, 2), grants={"demo": (1,)})
-    with Emulator(port=0, access=access) as emu:
+    accounts = Accounts(
+        secrets={"demo": SECRET, "other": "x"}, projects=(1, 2), grants={"demo": (1,)}
+    )
+    with Emulator(port=0, accounts=accounts) as emu:
         client = MixpanelClient("demo", SECRET, base_url=emu.url, retry=FAST_RETRY)
         assert list(client.list_connectors(1)) == []
         with pytest.raises(PermissionDeniedError, match="no access to project 2"):

@@ -139,15 +139,15 @@ def test_refresh_with_the_whole_project_missing_fails_instead_of_dropping_the_co
     engine: Engine, api: Emulator
 ) -> None:
     made = engine.up("events", s3_spec()).outputs["connector_id"]
-    projects = api.app.access.projects
-    api.app.access.projects = ()
+    projects = api.app.accounts.projects
+    api.app.accounts.projects = ()
     try:
         with pytest.raises(ProviderCallError, match=f"project {PROJECT} was not found"):
             engine.refresh("events")
         with pytest.raises(ProviderCallError, match="may still exist"):
             engine.destroy("events")
     finally:
-        api.app.access.projects = projects
+        api.app.accounts.projects = projects
     assert engine.state["events"].id == made
     assert live_ids(api) == [made]
 
