@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, raise_terminated)
     args = build_parser().parse_args(argv)
     try:
-        return int(args.run(args))
+        return int(args.execute(args))
     except (UsageError, ConfigurationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -45,7 +45,7 @@ def add_parsers(subparsers: Any) -> None:
         examples=["list", "list --project 1234567 --json"],
     )  # fmt: skip
     add_settings_flags(listing)
-    listing.set_defaults(run=run_list)
+    listing.set_defaults(execute=execute_list)
 
     show = add_command(
         subparsers, "show", summary="show one connector in full",
@@ -55,7 +55,7 @@ def add_parsers(subparsers: Any) -> None:
     )  # fmt: skip
     show.add_argument("connector_id", help="the connector's id, as `list` prints it")
     add_settings_flags(show)
-    show.set_defaults(run=run_show)
+    show.set_defaults(execute=execute_show)
 
     history = add_command(
         subparsers, "history", summary="a connector's import runs",
@@ -70,7 +70,7 @@ def add_parsers(subparsers: Any) -> None:
         "--interval", type=float, default=1.0, help="seconds between polls with --watch"
     )
     add_settings_flags(history)
-    history.set_defaults(run=run_history)
+    history.set_defaults(execute=execute_history)
 
 
 def _where(connector: ConnectorRecord) -> str:
@@ -84,7 +84,7 @@ def _created(connector: ConnectorRecord) -> str:
     return connector.created_at.isoformat(timespec="seconds") if connector.created_at else ""
 
 
-def run_list(args: argparse.Namespace) -> int:
+def execute_list(args: argparse.Namespace) -> int:
     client, project = client_and_project(args)
     connectors = list(client.list_connectors(project))
     if args.json:
@@ -116,7 +116,7 @@ def run_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_show(args: argparse.Namespace) -> int:
+def execute_show(args: argparse.Namespace) -> int:
     client, project = client_and_project(args)
     connector = client.get_connector(project, args.connector_id)
     if args.json:
@@ -188,7 +188,7 @@ def _run_row(run: ImportRun) -> list[str]:
     ]  # fmt: skip
 
 
-def run_history(args: argparse.Namespace) -> int:
+def execute_history(args: argparse.Namespace) -> int:
     client, project = client_and_project(args)
     if args.watch:
         return _watch(args, client, project)

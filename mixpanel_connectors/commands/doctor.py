@@ -46,7 +46,7 @@ def add_parser(subparsers: Any) -> None:
         examples=["doctor", "doctor --base-url http://127.0.0.1:8765 --json"],
     )  # fmt: skip
     add_settings_flags(parser)
-    parser.set_defaults(run=run)
+    parser.set_defaults(execute=execute)
 
 
 def _project_detail(args: argparse.Namespace, project: int | None) -> str:
@@ -121,7 +121,7 @@ def _as_json(check: Check) -> dict[str, Any]:
     return fields
 
 
-def run(args: argparse.Namespace) -> int:
+def execute(args: argparse.Namespace) -> int:
     checks = _checks(args)
     healthy = all(check.ok for check in checks)
     if args.json:

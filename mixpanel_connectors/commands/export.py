@@ -38,7 +38,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--output", "-o", help="file to write (default: standard output)")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # refused in run
     add_settings_flags(parser, json_output=False)
-    parser.set_defaults(run=run)
+    parser.set_defaults(execute=execute)
 
 
 def _identifier(text: str, taken: set[str]) -> str:
@@ -180,7 +180,7 @@ def _write(output: str, source: str) -> None:
         raise UsageError(f"--output {output}: cannot write: {exc.strerror}") from None
 
 
-def run(args: argparse.Namespace) -> int:
+def execute(args: argparse.Namespace) -> int:
     if args.json:
         raise UsageError(
             "--json: export writes a Python program, not JSON; use `list --json` for the "

@@ -60,10 +60,10 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="destroy without asking (needed when no terminal can ask), as `pulumi destroy --yes`",
     )
-    parser.set_defaults(run=run)
+    parser.set_defaults(execute=execute)
 
 
-def run(args: argparse.Namespace) -> int:
+def execute(args: argparse.Namespace) -> int:
     from ..provider import ConnectorProvider
     from ..testing.host import ProviderHost
     from ..testing.report import render

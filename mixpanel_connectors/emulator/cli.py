@@ -90,10 +90,10 @@ def add_parser(subparsers: Any) -> None:
         help="first print `export MIXPANEL_...=...` lines (base URL, the first account and its "
         "secret, a project it may use) to paste into the shell that runs the other commands",
     )
-    parser.set_defaults(run=run)
+    parser.set_defaults(execute=execute)
 
 
-def run(args: argparse.Namespace) -> int:
+def execute(args: argparse.Namespace) -> int:
     """Serve until interrupted; print the base URL first, then one line per request."""
     settings = Settings(args)
     accounts = _accounts(settings)
