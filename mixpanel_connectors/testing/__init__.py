@@ -5,13 +5,13 @@
 """
 
 from .engine import Engine, ResourceState, Step
-from .host import UNKNOWN, CheckFailed, CheckFailure, ProviderCallError, ProviderHost, to_struct
+from .host import UNKNOWN, CheckFailed, InputFailure, ProviderCallError, ProviderHost, to_struct
 
 __all__ = [
     "UNKNOWN",
     "CheckFailed",
-    "CheckFailure",
     "Engine",
+    "InputFailure",
     "ProviderCallError",
     "ProviderHost",
     "ResourceState",

@@ -63,7 +63,9 @@ class ProviderCallError(Exception):
 
 
 @dataclass(frozen=True)
-class CheckFailure:
+class InputFailure:
+    """One failure Check reported: the input's path and why (Pulumi's CheckFailure, over gRPC)."""
+
     property: str
     reason: str
 
@@ -71,7 +73,7 @@ class CheckFailure:
 class CheckFailed(Exception):
     """Check returned failures (the engine shows them as validation errors and stops)."""
 
-    def __init__(self, failures: list[CheckFailure]) -> None:
+    def __init__(self, failures: list[InputFailure]) -> None:
         self.failures = failures
         super().__init__("; ".join(f"{f.property}: {f.reason}" for f in failures))
 
@@ -181,7 +183,7 @@ class ProviderHost:
 
     def check(
         self, name: str, olds: dict[str, Any], news: dict[str, Any], *, preview: bool = False
-    ) -> tuple[dict[str, Any], list[CheckFailure]]:
+    ) -> tuple[dict[str, Any], list[InputFailure]]:
         request = provider_pb2.CheckRequest(
             urn=self.urn(name),
             name=name,
@@ -190,7 +192,7 @@ class ProviderHost:
             news=to_struct(self._news(news, preview)),
         )
         response = self._call("Check", request)
-        failures = [CheckFailure(f.property, f.reason) for f in response.failures]
+        failures = [InputFailure(f.property, f.reason) for f in response.failures]
         return _plain(response.inputs), failures
 
     def diff(
