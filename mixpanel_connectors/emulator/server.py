@@ -111,6 +111,7 @@ class Emulator:
             store.close()
             raise
         self._thread: threading.Thread | None = None
+        self._stopping = False
 
     @property
     def url(self) -> str:
@@ -132,11 +133,16 @@ class Emulator:
 
     def start(self) -> Emulator:
         """Serve in a daemon thread; returns once the socket is listening."""
-        self._thread = threading.Thread(
-            target=self._server.run, name="mixpanel-emulator", daemon=True
-        )
+        self._thread = threading.Thread(target=self._serve, name="mixpanel-emulator", daemon=True)
         self._thread.start()
         return self
+
+    def _serve(self) -> None:
+        try:
+            self._server.run()
+        except (OSError, ValueError):
+            if not self._stopping:
+                raise  # closing sockets under a loop that is still polling them is expected
 
     def serve_forever(self) -> None:
         """Serve in this thread until interrupted."""
@@ -147,6 +153,7 @@ class Emulator:
 
     def stop(self) -> None:
         """Stop serving and release the port and the store."""
+        self._stopping = True
         if self._thread is not None:
             self._server.trigger.pull_trigger(self._shut)
             self._thread.join(10)
