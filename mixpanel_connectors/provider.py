@@ -121,13 +121,7 @@ class ConnectorProvider(ResourceProvider):
         owner = owner_of(news)
         connector_id = olds.get("connector_id")
         if owner is not None and isinstance(connector_id, str) and connector_id:
-            other = self._ledger.claim(connector_id, owner)
-            if other is not None:
-                raise ConnectorError(
-                    f"connector {connector_id} is managed by both {other} and "
-                    f"{owner_label(owner)}; one connector must never be managed by two "
-                    "resources: remove one of them from the program, or `pulumi state delete` it"
-                )
+            self._claim(connector_id, owner, "remove one of them from the program")
         refused = adoption_change(olds, news)
         if refused is not None:
             raise ConnectorError(refused)
@@ -159,13 +153,7 @@ class ConnectorProvider(ResourceProvider):
         where = f"in project {project}"
         try:
             if existing:
-                other = self._ledger.claim(existing, owner)
-                if other is not None:
-                    raise ConnectorError(
-                        f"connector {existing} is already managed by {other}, so "
-                        f"{owner_label(owner)} cannot adopt it: one connector must never be "
-                        "managed by two resources; remove existing_connector_id from one of them"
-                    )
+                self._claim(existing, owner, "remove existing_connector_id from one of them")
                 try:
                     connector = self._adopt(client, project, existing, props)
                 except Exception:
@@ -198,6 +186,16 @@ class ConnectorProvider(ResourceProvider):
                 client, project, connector.connector_id, float(wait["timeout_seconds"])
             )
         return CreateResult(connector.connector_id, outs)
+
+    def _claim(self, connector_id: str, owner: str | None, fix: str) -> None:
+        """Record that `owner` manages the connector, or refuse naming both resources."""
+        other = self._ledger.claim(connector_id, owner)
+        if other is not None:
+            raise ConnectorError(
+                f"connector {connector_id} is managed by both {other} and {owner_label(owner)}; "
+                f"one connector must never be managed by two resources: {fix}, or "
+                "`pulumi state delete` one"
+            )
 
     def _after_replacement(self, owner: str | None, adopted: object) -> str:
         old = self._ledger.replaced(owner)

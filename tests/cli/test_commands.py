@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import socket
@@ -21,16 +20,6 @@ from mixpanel_connectors.testing.runner import OfflineRunner
 from tests.conftest import FAST_RETRY, PROJECT, SECRET, gcs_spec, s3_spec, stack_config
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def buckets(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("buckets")
-    folder = root / "s3" / "acme-events" / "events"
-    folder.mkdir(parents=True)
-    record = {"event": "Signed Up", "properties": {"time": 1, "distinct_id": "u"}}
-    (folder / "a.json.gz").write_bytes(gzip.compress((json.dumps(record) + "\n").encode()))
-    return root
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ Each run is a real process with a timeout, so a hang fails the test instead of b
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import signal
@@ -24,16 +23,6 @@ from tests.conftest import FAST_RETRY, PROJECT, SECRET, s3_spec
 
 TIMEOUT_S = 30
 ROLE = "arn:aws:iam::123456789012:role/mixpanel-import"
-
-
-@pytest.fixture(scope="module")
-def buckets(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("buckets")
-    folder = root / "s3" / "acme-events" / "events"
-    folder.mkdir(parents=True)
-    record = {"event": "Signed Up", "properties": {"time": 1, "distinct_id": "u"}}
-    (folder / "a.json.gz").write_bytes(gzip.compress((json.dumps(record) + "\n").encode()))
-    return root
 
 
 @pytest.fixture(scope="module")
