@@ -582,7 +582,7 @@ def _read_body(response: requests.Response, deadline: float | None) -> None:
             if deadline is not None and time.monotonic() > deadline:
                 response.close()
                 raise _DeadlinePassed
-            chunk = response.raw.read1(65536)
+            chunk = response.raw.read1(65536, decode_content=True)
             if not chunk:
                 break
             chunks.append(chunk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import json
 import socket
@@ -237,3 +238,12 @@ def test_missing_ca_bundle_named_by_the_environment_is_a_configuration_error(
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/nonexistent/ca.pem")
     with pytest.raises(ConfigurationError, match=r"'/nonexistent/ca.pem'.*REQUESTS_CA_BUNDLE"):
         MixpanelClient("sa", SECRET, base_url="https://mixpanel.example")
+
+
+def test_a_gzip_encoded_answer_is_decoded() -> None:
+    page = {"status": "ok", "results": {"url": None, "has_more": False, "data": []}}
+    body = gzip.compress(json.dumps(page).encode())
+    canned = Canned(200, body, {"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    with CannedServer(canned) as server:
+        client = MixpanelClient("demo", "demo-secret", base_url=server.url)
+        assert list(client.list_connectors(1234567)) == []
