@@ -8,13 +8,14 @@ recursion depth mismatch" after a Pulumi program has run in the same process.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import hypothesis  # noqa: F401  (imported before any test, see below)
 import pytest
 
-from mixpanel_connectors import ConnectorProvider, MixpanelClient, RetryPolicy
+from mixpanel_connectors import ConnectorProvider, ImportRun, MixpanelClient, RetryPolicy
 from mixpanel_connectors.config import Settings
 from mixpanel_connectors.emulator import Emulator
 
@@ -77,6 +78,16 @@ def emulator() -> Iterator[Emulator]:
 def client(emulator: Emulator) -> Iterator[MixpanelClient]:
     with MixpanelClient("demo", SECRET, base_url=emulator.url, retry=FAST_RETRY) as c:
         yield c
+
+
+def finished_run(client: MixpanelClient, connector_id: str, poll_seconds: float) -> ImportRun:
+    """The connector's (only) import run once it has ended, polling every `poll_seconds`."""
+    for _ in range(200):
+        (run,) = client.connector_history(PROJECT, connector_id)
+        if run.status in ("success", "failed"):
+            return run
+        time.sleep(poll_seconds)
+    raise AssertionError("the run never ended")
 
 
 def api_requests(emulator: Emulator, method: str | None = None) -> list[dict[str, Any]]:

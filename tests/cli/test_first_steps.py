@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 
 import pytest
+
+from tests.cli.conftest import read_exports
 
 TIMEOUT_S = 60
 BASE_ENV = {k: v for k, v in os.environ.items() if not k.startswith("MIXPANEL_")}
@@ -44,13 +45,7 @@ def exported() -> Iterator[dict[str, str]]:
     ) as process:  # fmt: skip
         try:
             assert process.stdout is not None
-            variables: dict[str, str] = {}
-            for line in process.stdout:
-                if not line.startswith("export "):
-                    break
-                name, _, value = line.removeprefix("export ").strip().partition("=")
-                variables[name] = shlex.split(value)[0]
-            yield variables
+            yield read_exports(process.stdout)
         finally:
             process.terminate()
             process.wait(timeout=TIMEOUT_S)

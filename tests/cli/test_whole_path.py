@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import pty
-import shlex
 import signal
 import subprocess
 import sys
@@ -21,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.cli.conftest import read_exports
 
 TIMEOUT_S = 60
 BASE_ENV = {k: v for k, v in os.environ.items() if not k.startswith("MIXPANEL_")}
@@ -65,13 +66,7 @@ def env(buckets: Path) -> Iterator[dict[str, str]]:
     ) as emulator:  # fmt: skip
         try:
             assert emulator.stdout is not None
-            variables = dict(BASE_ENV)
-            for line in emulator.stdout:
-                if not line.startswith("export "):
-                    break
-                name, _, value = line.removeprefix("export ").strip().partition("=")
-                variables[name] = shlex.split(value)[0]
-            yield variables
+            yield {**BASE_ENV, **read_exports(emulator.stdout)}
         finally:
             emulator.send_signal(signal.SIGINT)
             assert emulator.wait(timeout=TIMEOUT_S) == 0

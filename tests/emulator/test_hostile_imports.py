@@ -16,6 +16,7 @@ import requests
 from mixpanel_connectors import ImportRun, MixpanelClient
 from mixpanel_connectors.emulator import Emulator, imports, runs
 from tests.conftest import FAST_RETRY, PROJECT, SECRET, s3_spec
+from tests.conftest import finished_run as wait_for_run
 
 DELAY_MS = 20
 AUTH = ("demo", SECRET)
@@ -57,12 +58,7 @@ def client(emulator: Emulator) -> Iterator[MixpanelClient]:
 
 
 def finished_run(client: MixpanelClient, connector_id: str) -> ImportRun:
-    for _ in range(200):
-        (run,) = client.connector_history(PROJECT, connector_id)
-        if run.status in ("success", "failed"):
-            return run
-        time.sleep(DELAY_MS / 1000 / 2)
-    raise AssertionError("the run never ended")
+    return wait_for_run(client, connector_id, DELAY_MS / 1000 / 2)
 
 
 def run_of(client: MixpanelClient, bucket: str, compression: str = "none") -> ImportRun:

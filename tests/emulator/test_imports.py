@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import requests
 from mixpanel_connectors import ImportRun, MixpanelClient
 from mixpanel_connectors.emulator import Emulator
 from tests.conftest import FAST_RETRY, PROJECT, SECRET, gcs_spec, s3_spec
+from tests.conftest import finished_run as wait_for_run
 
 DELAY_MS = 40
 
@@ -55,12 +55,7 @@ def client(emulator: Emulator) -> Iterator[MixpanelClient]:
 
 
 def finished_run(client: MixpanelClient, connector_id: str) -> ImportRun:
-    for _ in range(100):
-        (run,) = client.connector_history(PROJECT, connector_id)
-        if run.status in ("success", "failed"):
-            return run
-        time.sleep(DELAY_MS / 1000 / 2)
-    raise AssertionError("the run never ended")
+    return wait_for_run(client, connector_id, DELAY_MS / 1000 / 2)
 
 
 def spec_for(
