@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import MixpanelError
 from .import_runs import first_run
+from .models import RUN_COUNTERS
 
 if TYPE_CHECKING:
     from .client import MixpanelClient
@@ -25,8 +26,6 @@ FINISHED = ("success", "failed")
 
 def run_summary(run: ImportRun) -> dict[str, Any]:
     """A finished run as `last_import` records it: id, status, every counter, and the error."""
-    from .models import RUN_COUNTERS
-
     summary: dict[str, Any] = {"run_id": run.id, "status": run.status}
     summary.update({name: getattr(run, name) for name in RUN_COUNTERS})
     summary.update({k: v for k, v in run.counters.items() if k not in RUN_COUNTERS})
