@@ -37,7 +37,7 @@ test: $(PY)
 	$(VENV)/bin/mypy mixpanel_connectors tests
 	$(VENV)/bin/pytest
 
-# Rewrites the parts of resource.py, config.py and docs/ that schema.py declares.
+# Rewrites the parts of resource.py, _lifecycle/config.py and docs/ that _lifecycle/schema.py declares.
 generate: $(PY)
 	$(PY) -m mixpanel_connectors._codegen
 

@@ -18,8 +18,8 @@ import grpc
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import provider_pb2
 
+from mixpanel_connectors._lifecycle.translate import PROVIDER_KEY
 from mixpanel_connectors.testing import ProviderHost, to_struct
-from mixpanel_connectors.translate import PROVIDER_KEY
 
 
 @dataclass(frozen=True)

@@ -308,7 +308,7 @@ def _cold_start_set(runs: int) -> dict[str, Any]:
 
 def without_bytecode() -> list[str]:
     """Which of the host's heavy imports would be compiled from source at every start."""
-    heavy = ("pulumi", "grpc", "pydantic.main", "mixpanel_connectors.models")
+    heavy = ("pulumi", "grpc", "pydantic.main", "mixpanel_connectors._api.models")
     return [name for name in heavy if not _fresh_bytecode(name)]
 
 

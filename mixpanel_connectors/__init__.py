@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .errors import (
+from ._api.errors import (
     AccessInputError,
     AmbiguousCreateError,
     APIConnectionError,
@@ -34,7 +34,7 @@ from .errors import (
     TransportError,
     UnexpectedStatusError,
 )
-from .models import (
+from ._api.models import (
     CategoryProperties,
     Compression,
     ConnectorRecord,
@@ -48,10 +48,10 @@ from .models import (
     S3ConnectorSpec,
     S3Region,
 )
-from .retries import RetryPolicy
+from ._api.retries import RetryPolicy
 
 if TYPE_CHECKING:
-    from .client import MixpanelClient
+    from ._api.client import MixpanelClient
     from .provider import ConnectorProvider
     from .resource import (
         CategoryPropertiesArgs,
@@ -66,7 +66,7 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
-    "MixpanelClient": "client",
+    "MixpanelClient": "_api.client",
     "ConnectorProvider": "provider",
     "Connector": "resource",
     "CategoryPropertiesArgs": "resource",

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .schema import FIELDS, SETTINGS, Field, ObjectType, Setting
+from ._lifecycle.schema import FIELDS, SETTINGS, Field, ObjectType, Setting
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDTH = 100
@@ -212,7 +212,7 @@ def objects_tables(decl: Declaration) -> list[str]:
 
 TARGETS: dict[str, dict[str, Block]] = {
     "mixpanel_connectors/resource.py": {"args": args_block, "connector": connector_block},
-    "mixpanel_connectors/config.py": {"settings": settings_block},
+    "mixpanel_connectors/_lifecycle/config.py": {"settings": settings_block},
     "docs/resource.md": {
         "inputs": inputs_table,
         "outputs": outputs_table,

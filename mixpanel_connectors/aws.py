@@ -13,7 +13,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from .component_inputs import check_bucket_name, check_kms_key_arn, check_prefix, validated
+from ._component_inputs import check_bucket_name, check_kms_key_arn, check_prefix, validated
 from .resource import CategoryPropertiesArgs, Connector, S3ConnectorPropertiesArgs
 
 __all__ = ["MIXPANEL_AWS_PRINCIPAL", "S3Import", "read_policy", "trust_policy"]

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_gcp as gcp
 
-from .component_inputs import check_bucket_name, check_email, check_prefix, validated
+from ._component_inputs import check_bucket_name, check_email, check_prefix, validated
 from .resource import CategoryPropertiesArgs, Connector, GcsConnectorPropertiesArgs
 
 __all__ = ["GcsImport"]

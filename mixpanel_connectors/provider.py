@@ -21,18 +21,18 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from .config import SETTINGS_SOURCES, Settings
-from .errors import (
+from ._api.errors import (
     ConfigurationError,
     ConnectorError,
     MixpanelError,
     NotFoundError,
 )
-from .exactly_once import create_exactly_once, still_exists
-from .ledger import Ledger, owner_label
-from .models import normalize_project_id, parse_spec
-from .ownership import adoption_change, owner_of, ownership_problems
-from .translate import (
+from ._api.models import normalize_project_id, parse_spec
+from ._lifecycle.config import SETTINGS_SOURCES, Settings
+from ._lifecycle.exactly_once import create_exactly_once, still_exists
+from ._lifecycle.ledger import Ledger, owner_label
+from ._lifecycle.ownership import adoption_change, owner_of, ownership_problems
+from ._lifecycle.translate import (
     IN_PLACE_FIELDS,
     OWNER_KEY,
     PROVIDER_KEY,
@@ -46,11 +46,11 @@ from .translate import (
     outputs,
     spec_body,
 )
-from .waiting import first_import_status, reread_first_import, wait_for_first_import
+from ._lifecycle.waiting import first_import_status, reread_first_import, wait_for_first_import
 
 if TYPE_CHECKING:
-    from .client import MixpanelClient
-    from .models import ConnectorRecord
+    from ._api.client import MixpanelClient
+    from ._api.models import ConnectorRecord
 
 __all__ = ["ConnectorError", "ConnectorProvider"]
 

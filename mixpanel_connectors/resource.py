@@ -9,10 +9,10 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from .errors import ImportFailedError
+from ._api.errors import ImportFailedError
+from ._lifecycle.schema import output_fields
+from ._lifecycle.translate import OWNER_KEY
 from .provider import ConnectorProvider
-from .schema import output_fields
-from .translate import OWNER_KEY
 
 if sys.version_info >= (3, 11):
     from typing import NotRequired, TypedDict

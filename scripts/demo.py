@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from mixpanel_connectors import MixpanelClient
-from mixpanel_connectors.import_runs import first_run
+from mixpanel_connectors._api.import_runs import first_run
 
 ROOT = Path(__file__).resolve().parent.parent
 QUICKSTART = ROOT / "examples" / "quickstart"

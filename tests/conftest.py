@@ -16,7 +16,7 @@ import hypothesis  # noqa: F401  (imported before any test, see below)
 import pytest
 
 from mixpanel_connectors import ConnectorProvider, ImportRun, MixpanelClient, RetryPolicy
-from mixpanel_connectors.config import Settings
+from mixpanel_connectors._lifecycle.config import Settings
 from mixpanel_connectors.emulator import Emulator
 
 PROJECT = 1234567

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from mixpanel_connectors import _codegen, models, schema
+from mixpanel_connectors import _codegen
+from mixpanel_connectors._api import models
+from mixpanel_connectors._lifecycle import schema
 
 ROOT = Path(__file__).resolve().parents[1]
 NEW_FIELD = (
@@ -29,10 +31,11 @@ PROBE = """
 import inspect, json, sys
 import pulumi.dynamic
 import mixpanel_connectors as mc
-from mixpanel_connectors import resource, translate
-from mixpanel_connectors.commands.export import render_program
-from mixpanel_connectors.config import Settings
-from mixpanel_connectors.models import ConnectorRecord as Record
+from mixpanel_connectors import resource
+from mixpanel_connectors._lifecycle import translate
+from mixpanel_connectors.cli.export import render_program
+from mixpanel_connectors._lifecycle.config import Settings
+from mixpanel_connectors._api.models import ConnectorRecord as Record
 
 captured = []
 def fake_init(self, provider, name, props, opts=None):
@@ -74,7 +77,7 @@ def edited(tmp_path: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__")
     shutil.copytree(ROOT / "mixpanel_connectors", tmp_path / "mixpanel_connectors", ignore=ignore)
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
-    declaration = tmp_path / "mixpanel_connectors/schema.py"
+    declaration = tmp_path / "mixpanel_connectors/_lifecycle/schema.py"
     _edit(declaration, "FIELDS: tuple[Field, ...] = (", NEW_FIELD)
     _edit(declaration, '"Where an `s3Import` connector reads from.",\n    (', NEW_PROP)
     _edit(declaration, "SETTINGS: tuple[Setting, ...] = (", NEW_SETTING)

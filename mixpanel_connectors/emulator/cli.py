@@ -10,7 +10,7 @@ import sqlite3
 import sys
 from typing import Any
 
-from ..commands.common import UsageError, add_command
+from ..cli.common import UsageError, add_command
 from . import flags
 from .app import DEFAULT_ACCOUNTS, DEFAULT_PROJECTS, Accounts
 from .server import Emulator

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from typing import TypeVar
 
-from ..commands.common import UsageError
+from ..cli.common import UsageError
 
 ENV_PREFIX = "MIXPANEL_EMULATOR_"
 T = TypeVar("T")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..translate import OWNER_KEY
+from .._lifecycle.translate import OWNER_KEY
 from .host import UNKNOWN, CheckFailed, ProviderHost
 
 __all__ = ["Engine", "ResourceState", "Step"]

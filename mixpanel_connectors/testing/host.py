@@ -24,7 +24,7 @@ from pulumi.dynamic.dynamic import ResourceProvider, serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from ..translate import PROVIDER_KEY, UNKNOWN_SENTINEL, contains_unknown, mark_unknowns
+from .._lifecycle.translate import PROVIDER_KEY, UNKNOWN_SENTINEL, contains_unknown, mark_unknowns
 
 __all__ = [
     "UNKNOWN",

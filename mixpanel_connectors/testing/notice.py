@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..translate import DEFAULT_IMPORT_TIMEOUT
+from .._lifecycle.translate import DEFAULT_IMPORT_TIMEOUT
 
 Say = Callable[[str], None]
 

@@ -30,7 +30,7 @@ from pulumi.runtime.settings import SETTINGS, set_root_resource
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-from ..translate import mark_unknowns
+from .._lifecycle.translate import mark_unknowns
 from .engine import Engine, ResourceState
 from .host import CheckFailed, ProviderCallError, ProviderHost
 from .notice import Say, import_timeout, waiting_for_import

@@ -14,9 +14,13 @@ from typing import Any
 
 import pytest
 
-from mixpanel_connectors import MixpanelClient
+from mixpanel_connectors import (
+    AmbiguousCreateError,
+    APIConnectionError,
+    ConfigurationError,
+    MixpanelClient,
+)
 from mixpanel_connectors.cli import main
-from mixpanel_connectors.errors import AmbiguousCreateError, APIConnectionError, ConfigurationError
 from tests.canned import Canned, CannedServer
 from tests.conftest import FAST_RETRY, PROJECT, SECRET, s3_spec
 

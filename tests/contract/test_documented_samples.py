@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from mixpanel_connectors import InvalidResponseError, MixpanelClient
-from mixpanel_connectors.import_runs import first_run, latest_run
+from mixpanel_connectors._api.import_runs import first_run, latest_run
 from tests.canned import Canned, CannedServer
 from tests.conftest import FAST_RETRY, SECRET, s3_spec
 from tests.contract.samples import answer, run_body, sample

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
-from mixpanel_connectors.config import Settings
+from mixpanel_connectors._lifecycle.config import Settings
 from tests.conftest import PROJECT, configured_provider, gcs_spec, s3_spec
 
 provider = configured_provider
@@ -140,7 +140,7 @@ def test_an_unusable_base_url_fails_check_without_loading_the_http_client(
     script = (
         "import sys\n"
         "from mixpanel_connectors import ConnectorProvider\n"
-        "from mixpanel_connectors.config import Settings\n"
+        "from mixpanel_connectors._lifecycle.config import Settings\n"
         f"settings = Settings.resolve({{'mixpanel:baseUrl': {base_url!r}}}, environ={{}})\n"
         "p = ConnectorProvider(settings)\n"
         f"result = p.check({{}}, {{**{s3_spec()!r}, 'project_id': 1}})\n"

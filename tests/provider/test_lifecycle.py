@@ -211,7 +211,7 @@ def test_api_errors_surface_as_one_clear_message(engine: Engine, api: Emulator) 
     with pytest.raises(ProviderCallError) as caught:
         engine.up("events", s3_spec())
     assert caught.value.message == (
-        "mixpanel_connectors.errors.ConnectorError: creating the connector in project "
+        "mixpanel_connectors.ConnectorError: creating the connector in project "
         f"{PROJECT} failed: POST /api/app/projects/{PROJECT}/connectors/: HTTP 403: injected "
         "fault: HTTP 403 (give the service account a role on this project, or use another "
         "project id)"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from mixpanel_connectors import CreateFailedError, MixpanelClient, RetryPolicy, S3ConnectorSpec
+from mixpanel_connectors._api.models import parse_spec
+from mixpanel_connectors._lifecycle.exactly_once import create_exactly_once
+from mixpanel_connectors._lifecycle.ledger import Ledger
 from mixpanel_connectors.emulator import Emulator
-from mixpanel_connectors.exactly_once import create_exactly_once
-from mixpanel_connectors.ledger import Ledger
-from mixpanel_connectors.models import parse_spec
 from tests.conftest import PROJECT, api_requests, s3_spec
 
 

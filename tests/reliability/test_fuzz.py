@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from pulumi.output import Unknown
 
 from mixpanel_connectors import ConnectorProvider
-from mixpanel_connectors.models import DataFormat, S3Region, spec_problems
-from mixpanel_connectors.translate import contains_unknown, spec_body
+from mixpanel_connectors._api.models import DataFormat, S3Region, spec_problems
+from mixpanel_connectors._lifecycle.translate import contains_unknown, spec_body
 from tests.conftest import PROJECT, SECRET, configured_provider
 
 INPUT_KEYS = (

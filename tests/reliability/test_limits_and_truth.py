@@ -17,10 +17,10 @@ from mixpanel_connectors import (
     MixpanelClient,
     RetryPolicy,
 )
+from mixpanel_connectors._api.models import parse_spec
+from mixpanel_connectors._lifecycle.exactly_once import create_exactly_once
+from mixpanel_connectors._lifecycle.ledger import Ledger
 from mixpanel_connectors.emulator import Emulator
-from mixpanel_connectors.exactly_once import create_exactly_once
-from mixpanel_connectors.ledger import Ledger
-from mixpanel_connectors.models import parse_spec
 from tests.canned import Canned, CannedServer
 from tests.conftest import FAST_RETRY, PROJECT, SECRET, api_requests, s3_spec
 

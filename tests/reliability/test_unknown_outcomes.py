@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from mixpanel_connectors import CreateFailedError, MixpanelClient, RetryPolicy
-from mixpanel_connectors.exactly_once import create_exactly_once
-from mixpanel_connectors.ledger import Ledger
-from mixpanel_connectors.models import parse_spec
+from mixpanel_connectors._api.models import parse_spec
+from mixpanel_connectors._lifecycle.exactly_once import create_exactly_once
+from mixpanel_connectors._lifecycle.ledger import Ledger
 from tests.conftest import PROJECT, SECRET, s3_spec
 from tests.reliability.fake_api import FakeApi
 

@@ -7,10 +7,10 @@ import sys
 import time
 from typing import Any
 
-from ..errors import MixpanelError
-from ..import_runs import by_time, first_run, latest_run
-from ..models import ConnectorRecord, ImportRun
-from ..waiting import run_summary
+from .._api.errors import MixpanelError
+from .._api.import_runs import by_time, first_run, latest_run
+from .._api.models import ConnectorRecord, ImportRun
+from .._lifecycle.waiting import run_summary
 from .common import (
     EXIT_API_ERROR,
     EXIT_OK,

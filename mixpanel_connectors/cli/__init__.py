@@ -20,9 +20,9 @@ def _version() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The command and its subcommands."""
-    from .commands import connectors, doctor, export, run
-    from .commands.common import example_block
-    from .emulator.cli import add_parser as add_emulator
+    from ..emulator.cli import add_parser as add_emulator
+    from . import connectors, doctor, export, run
+    from .common import example_block
 
     parser = argparse.ArgumentParser(
         prog="mixpanel-connectors",
@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script: one clear line on failure, never a traceback."""
-    from .commands.common import (
+    from .._api.errors import ConfigurationError, MixpanelError
+    from .common import (
         EXIT_API_ERROR,
         EXIT_INTERRUPTED,
         EXIT_TERMINATED,
@@ -57,7 +58,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         UsageError,
         raise_terminated,
     )
-    from .errors import ConfigurationError, MixpanelError
 
     signal.signal(signal.SIGTERM, raise_terminated)
     args = build_parser().parse_args(argv)
@@ -75,7 +75,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,7 +7,7 @@ from typing import Any
 
 import pulumi
 
-from .errors import AccessInputError
+from ._api.errors import AccessInputError
 
 __all__ = [
     "AccessInputError",

@@ -210,3 +210,8 @@ class AmbiguousCreateError(APIError):
             f"the outcome of the create is unknown ({cause}); the connector may or may not "
             "exist, so list the project's connectors before trying again",
         )
+
+
+# Tracebacks and Pulumi's error lines name the public path (`mixpanel_connectors.ConnectorError`).
+for _name in __all__:
+    globals()[_name].__module__ = "mixpanel_connectors"

@@ -10,12 +10,12 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..config import Settings
-from ..errors import ConfigurationError
-from ..schema import SETTINGS
+from .._api.errors import ConfigurationError
+from .._lifecycle.config import Settings
+from .._lifecycle.schema import SETTINGS
 
 if TYPE_CHECKING:
-    from ..client import MixpanelClient
+    from .._api.client import MixpanelClient
 
 EXIT_OK, EXIT_API_ERROR, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report

@@ -12,7 +12,7 @@ from typing import Any
 
 from pulumi.output import Unknown
 
-from .models import ConnectorRecord, normalize_project_id, spec_problems
+from .._api.models import ConnectorRecord, normalize_project_id, spec_problems
 from .schema import (
     FIELDS,
     field_named,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from .errors import (
+from .._api.errors import (
     AmbiguousCreateError,
     APIStatusError,
     APITimeoutError,
@@ -28,12 +28,12 @@ from .errors import (
     MixpanelError,
     NotFoundError,
 )
+from .._api.models import ConnectorRecord, GcsConnectorSpec, S3ConnectorSpec
 from .ledger import Ledger
-from .models import ConnectorRecord, GcsConnectorSpec, S3ConnectorSpec
 from .translate import SPEC_FIELDS, differences
 
 if TYPE_CHECKING:
-    from .client import MixpanelClient
+    from .._api.client import MixpanelClient
 
 __all__ = ["CreateFailedError", "create_exactly_once", "still_exists"]
 

@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..models import ConnectorRecord
-from ..schema import FIELDS, Field
+from .._api.models import ConnectorRecord
+from .._lifecycle.schema import FIELDS, Field
 from .common import (
     EXIT_API_ERROR,
     EXIT_OK,

@@ -7,7 +7,7 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..errors import (
+from .._api.errors import (
     AuthenticationError,
     ConfigurationError,
     MixpanelError,
@@ -15,7 +15,7 @@ from ..errors import (
     PermissionDeniedError,
     TransportError,
 )
-from ..models import REGION_BASE_URLS
+from .._api.models import REGION_BASE_URLS
 from .common import (
     EXIT_API_ERROR,
     EXIT_OK,

@@ -6,13 +6,13 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .errors import MixpanelError
-from .import_runs import first_run
-from .models import RUN_COUNTERS
+from .._api.errors import MixpanelError
+from .._api.import_runs import first_run
+from .._api.models import RUN_COUNTERS
 
 if TYPE_CHECKING:
-    from .client import MixpanelClient
-    from .models import ImportRun
+    from .._api.client import MixpanelClient
+    from .._api.models import ImportRun
 
 __all__ = [
     "first_import_status",

@@ -7,13 +7,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .models import REGION_BASE_URLS, normalize_project_id
-from .retries import RetryPolicy
+from .._api.models import REGION_BASE_URLS, normalize_project_id
+from .._api.retries import RetryPolicy
+from .._api.urls import check_base_url
 from .schema import SETTINGS, SettingKind
-from .urls import check_base_url
 
 if TYPE_CHECKING:
-    from .client import MixpanelClient
+    from .._api.client import MixpanelClient
 
 __all__ = ["SETTINGS_SOURCES", "Settings"]
 
@@ -107,7 +107,7 @@ class Settings:
 
         Raises ConfigurationError for missing credentials or an unusable base URL.
         """
-        from .client import MixpanelClient
+        from .._api.client import MixpanelClient
 
         return MixpanelClient(
             self.service_account or "",

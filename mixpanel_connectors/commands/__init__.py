@@ -1,1 +1,0 @@
-"""Subcommands of `mixpanel-connectors` for people: list, show, history, doctor, export."""
