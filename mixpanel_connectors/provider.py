@@ -7,7 +7,6 @@ worker threads. Keep this module path and class name stable: state refers to the
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
@@ -21,52 +20,29 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ._api.errors import (
-    ConfigurationError,
-    ConnectorError,
-    MixpanelError,
-    NotFoundError,
-)
-from ._api.models import normalize_project_id, parse_spec
+from ._api.errors import ConnectorError
 from ._lifecycle.config import SETTINGS_SOURCES, Settings
-from ._lifecycle.exactly_once import create_exactly_once, still_exists
-from ._lifecycle.ledger import Ledger, owner_label
-from ._lifecycle.ownership import adoption_change, owner_of, ownership_problems
-from ._lifecycle.translate import (
-    IN_PLACE_FIELDS,
-    OWNER_KEY,
-    PROVIDER_KEY,
-    SPEC_FIELDS,
-    changed_fields,
-    declared_keys,
-    declared_of,
-    differences,
-    inputs_from_outputs,
-    normalize_inputs,
-    outputs,
-    spec_body,
-)
-from ._lifecycle.waiting import first_import_status, reread_first_import, wait_for_first_import
+from ._lifecycle.core import Lifecycle
 
 if TYPE_CHECKING:
     from ._api.client import MixpanelClient
-    from ._api.models import ConnectorRecord
 
 __all__ = ["ConnectorError", "ConnectorProvider"]
 
 
 class ConnectorProvider(ResourceProvider):
-    """Creates, reads and deletes Mixpanel connectors for the `Connector` resource."""
+    """Creates, reads and deletes Mixpanel connectors for the `Connector` resource.
+
+    The dynamic face of `_lifecycle.core.Lifecycle`: each method turns its result into the
+    dynamic provider's.
+    """
 
     serialize_as_secret_always = False
 
     def __init__(self, settings: Settings | None = None) -> None:
         """`settings` stand in for configure() (for tests and direct use); never pickled."""
         super().__init__()
-        self._lock = threading.Lock()
-        self._settings = settings
-        self._clients: dict[tuple[Any, ...], MixpanelClient] = {}
-        self._ledger = Ledger()
+        self._lifecycle = Lifecycle(settings)
 
     # Nothing on the instance reaches state: the pickled form is the class reference alone.
     def __getstate__(self) -> dict[str, Any]:
@@ -77,238 +53,46 @@ class ConnectorProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         keys = [key for key, _ in SETTINGS_SOURCES.values()]
-        self._settings = Settings.resolve({key: req.config.get(key) for key in keys})
+        self._lifecycle.configure({key: req.config.get(key) for key in keys})
 
     @property
     def settings(self) -> Settings:
         """Settings from configure(), or from the environment when configure() never ran."""
-        if self._settings is None:
-            self._settings = Settings.resolve()
-        return self._settings
+        return self._lifecycle.settings
 
     def client(self, region: str) -> MixpanelClient:
         """The shared client for these settings and region."""
-        settings = self.settings
-        missing = settings.missing_credentials()
-        if missing:
-            raise ConfigurationError("; ".join(missing))
-        key = (settings, region)
-        with self._lock:
-            client = self._clients.get(key)
-            if client is None:
-                client = settings.client(region)
-                self._clients[key] = client
-        return client
-
-    # -- lifecycle ---------------------------------------------------------------------------------
+        return self._lifecycle.client(region)
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Fill defaults, resolve project and region, and report every problem by property path."""
-        settings = self.settings
-        try:
-            inputs, problems = normalize_inputs(news, settings.project_id, settings.region)
-            if not problems:
-                problems = ownership_problems(olds, inputs, self._ledger)
-        except Exception as exc:  # bad input must never crash the provider
-            inputs = {k: v for k, v in news.items() if k != PROVIDER_KEY}
-            problems = [("", f"could not read the inputs ({type(exc).__name__}: {exc})")]
-        problems.extend(("", problem) for problem in settings.problems)
-        problems.extend(("", problem) for problem in settings.missing_credentials())
-        return CheckResult(inputs, [CheckFailure(path, reason) for path, reason in problems])
+        checked = self._lifecycle.check(olds, news)
+        failures = [CheckFailure(path, reason) for path, reason in checked.problems]
+        return CheckResult(checked.inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Every change replaces the connector (the API has no update), deleting it first."""
-        owner = owner_of(news)
-        connector_id = olds.get("connector_id")
-        if owner is not None and isinstance(connector_id, str) and connector_id:
-            self._claim(connector_id, owner, "remove one of them from the program")
-        refused = adoption_change(olds, news)
-        if refused is not None:
-            raise ConnectorError(refused)
-        changed = changed_fields(olds, news)
-        if self.settings.base_url is not None and "region" in changed:
-            changed.remove("region")  # the base URL decides where the API is, not the region
-        outcome = first_import_status(olds)
-        waits = news.get("wait_for_import") is not None
-        if outcome == "failed" and waits:
-            changed.append("wait_for_import")  # the first import failed: make a fresh connector
-        if changed:
-            if isinstance(connector_id, str):
-                self._ledger.replacing(owner, connector_id)
-            return DiffResult(changes=True, replaces=changed, delete_before_replace=True)
-        if olds.get("wait_for_import") != news.get("wait_for_import"):
-            return DiffResult(changes=True, replaces=[])
-        if waits and outcome not in (None, "success"):
-            return DiffResult(changes=True, replaces=[])  # not over yet: look again in update
-        return DiffResult(changes=False)
+        diffed = self._lifecycle.diff(olds, news)
+        if diffed.replaces:
+            return DiffResult(changes=True, replaces=diffed.replaces, delete_before_replace=True)
+        return DiffResult(changes=diffed.changes, replaces=[] if diffed.changes else None)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """POST the connector, or adopt `existing_connector_id` after checking it matches."""
-        project = normalize_project_id(props["project_id"])
-        client = self.client(props["region"])
-        owner = owner_of(props)
-        existing = props.get("existing_connector_id")
-        if existing and self._ledger.was_deleted(existing):
-            existing = None  # a replacement deleted it: make a new connector, as an import would
-        where = f"in project {project}"
-        try:
-            if existing:
-                self._claim(existing, owner, "remove existing_connector_id from one of them")
-                try:
-                    connector = self._adopt(client, project, existing, props)
-                except Exception:
-                    self._ledger.release(existing)
-                    raise
-            else:
-                connector = create_exactly_once(
-                    client,
-                    project,
-                    parse_spec(spec_body(props)),
-                    claims=self._ledger,
-                    owner=owner,
-                    deadline_seconds=self.settings.timeout_seconds,
-                )
-        except MixpanelError as exc:
-            action = f"adopting connector {existing}" if existing else "creating the connector"
-            after = self._after_replacement(owner, props.get("existing_connector_id"))
-            if existing and isinstance(exc, NotFoundError):
-                after += (
-                    f". If a replacement deleted {existing}, remove existing_connector_id and run "
-                    "`pulumi up` again to create a new connector"
-                )
-            raise ConnectorError(f"{action} {where} failed: {exc}{after}") from None
-        self._ledger.replaced_done(owner)
-        outs = outputs(connector, props, declared_keys(props))
-        wait = props.get("wait_for_import")
-        if isinstance(wait, dict):
-            # Never raises: the connector exists now, so it must reach state whatever the run did.
-            outs["last_import"] = wait_for_first_import(
-                client, project, connector.connector_id, float(wait["timeout_seconds"])
-            )
-        return CreateResult(connector.connector_id, outs)
-
-    def _claim(self, connector_id: str, owner: str | None, fix: str) -> None:
-        """Record that `owner` manages the connector, or refuse naming both resources."""
-        other = self._ledger.claim(connector_id, owner)
-        if other is not None:
-            raise ConnectorError(
-                f"connector {connector_id} is managed by both {other} and {owner_label(owner)}; "
-                f"one connector must never be managed by two resources: {fix}, or "
-                "`pulumi state delete` one"
-            )
-
-    def _after_replacement(self, owner: str | None, adopted: object) -> str:
-        old = self._ledger.replaced(owner)
-        if old is None:
-            return ""
-        then = (
-            f"remove existing_connector_id (it names the deleted {old}), fix the cause and run "
-            "`pulumi up` again to create its replacement"
-            if adopted == old
-            else "fix the cause and run `pulumi up` again to create its replacement"
-        )
-        return (
-            f". The old connector {old} was already deleted by this replacement "
-            f"(delete-before-replace), so nothing imports for {owner_label(owner)} now: {then}"
-        )
-
-    @staticmethod
-    def _adopt(
-        client: MixpanelClient, project: int, connector_id: str, props: dict[str, Any]
-    ) -> ConnectorRecord:
-        connector = client.get_connector(project, connector_id)
-        live = connector.model_dump(include={*SPEC_FIELDS})
-        found = differences(live, {k: props[k] for k in SPEC_FIELDS if k in props})
-        if found:
-            raise ConnectorError(
-                f"connector {connector_id} in project {project} does not match the declared "
-                f"inputs, so it was not adopted: {'; '.join(found)}. Declare the values it "
-                "has, or drop existing_connector_id to create a new connector."
-            )
-        return connector
+        created = self._lifecycle.create(props)
+        return CreateResult(created.id, created.outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """GET the connector; gone means an empty id, so the engine drops it from state."""
-        project_part, sep, connector_id = id_.rpartition(":")
-        source = project_part if sep else props.get("project_id") or self.settings.project_id
-        try:
-            project = normalize_project_id(source)
-        except ValueError:
-            raise ConnectorError(
-                f"reading connector {id_!r} needs a project id: use the id form "
-                "'<project_id>:<connector_id>', or set mixpanel:projectId / MIXPANEL_PROJECT_ID"
-            ) from None
-        region = props.get("region") or self.settings.region
-        client = self.client(region)
-        try:
-            connector = client.get_connector(project, connector_id)
-        except NotFoundError:
-            self._require_project(client, project, f"refreshing connector {connector_id}")
+        found = self._lifecycle.read(id_, props)
+        if not found.id:
             return ReadResult("", {})
-        except MixpanelError as exc:
-            raise ConnectorError(f"reading connector {connector_id} failed: {exc}") from None
-        inputs = {"project_id": project, "region": region}
-        inputs.update(
-            {k: props[k] for k in (*IN_PLACE_FIELDS, OWNER_KEY) if props.get(k) is not None}
-        )
-        outs = outputs(connector, inputs, declared_of(props))
-        last_import = props.get("last_import")
-        if isinstance(last_import, dict):
-            outs["last_import"] = reread_first_import(client, project, connector_id, last_import)
-        return ReadResult(id_, outs, inputs_from_outputs(outs))
-
-    @staticmethod
-    def _require_project(client: MixpanelClient, project: int, doing: str) -> None:
-        """Raise unless the project answers: a 404 for a whole project is not "gone"."""
-        try:
-            client.list_first_page(project)
-        except NotFoundError:
-            raise ConnectorError(
-                f"{doing}: project {project} was not found at {client.base_url} (the whole "
-                "project answers 404), so whether the connector exists cannot be told and "
-                "nothing was changed; check mixpanel:projectId, mixpanel:region and "
-                "mixpanel:baseUrl. The connector may still exist in the right project"
-            ) from None
-        except MixpanelError as exc:
-            raise ConnectorError(f"{doing}: could not tell whether it exists: {exc}") from None
+        return ReadResult(found.id, found.outputs, found.inputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        """Inputs that need no new connector change in place; keep every output.
-
-        A first import whose wait ended before it did is waited for again.
-        """
-        outs = {k: v for k, v in olds.items() if k != PROVIDER_KEY}
-        for key in (*IN_PLACE_FIELDS, OWNER_KEY):
-            if news.get(key) is not None:
-                outs[key] = news[key]
-            else:
-                outs.pop(key, None)
-        wait = news.get("wait_for_import")
-        if isinstance(wait, dict) and first_import_status(olds) not in (None, "success", "failed"):
-            project = normalize_project_id(olds["project_id"])
-            client = self.client(olds.get("region") or self.settings.region)
-            outs["last_import"] = wait_for_first_import(
-                client, project, str(olds["connector_id"]), float(wait["timeout_seconds"])
-            )
-        return UpdateResult(outs)
+        """Inputs that need no new connector change in place; keep every output."""
+        return UpdateResult(self._lifecycle.update(olds, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """DELETE the connector; already gone counts as deleted."""
-        project_part, sep, connector_id = id_.rpartition(":")
-        project = normalize_project_id(project_part if sep else props["project_id"])
-        if self._ledger.managed_by_another(connector_id, owner_of(props)):
-            return  # handed over: another resource of this deployment adopted it
-        client = self.client(props.get("region") or self.settings.region)
-        try:
-            client.delete_connector(project, connector_id)
-        except NotFoundError:
-            self._require_project(client, project, f"deleting connector {connector_id}")
-        except MixpanelError as exc:
-            exists = still_exists(client, project, connector_id)
-            if exists is not False:
-                state = "It still exists" if exists else "It may still exist"
-                raise ConnectorError(
-                    f"deleting connector {connector_id} in project {project} failed: {exc}. "
-                    f"{state}; run the operation again once the cause is fixed."
-                ) from None
-        self._ledger.deleted(connector_id)
+        self._lifecycle.delete(id_, props)

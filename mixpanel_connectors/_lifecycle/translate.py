@@ -7,6 +7,7 @@ check, diff, create and read agree and no normalisation shows up as a perpetual 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -247,26 +248,42 @@ def inputs_from_outputs(outs: dict[str, Any]) -> dict[str, Any]:
     return inputs
 
 
-def differences(live: dict[str, Any], declared: dict[str, Any]) -> list[str]:
-    """Each declared property whose live value differs, as `path: live X, declared Y`.
+@dataclass(frozen=True)
+class Difference:
+    """One declared property whose live value differs; `path` is `field` or `field.key`."""
 
-    Property objects are compared key by key over the keys the declaration has; keys only the
-    live connector has (the server adds some) are not differences.
+    path: str
+    live: object
+    declared: object
+
+    def __str__(self) -> str:
+        return f"{self.path}: live {self.live!r}, declared {self.declared!r}"
+
+
+def compare(live: dict[str, Any], declared: dict[str, Any]) -> list[Difference]:
+    """Each declared property whose live value differs, property objects key by key.
+
+    Keys only the live connector has (the server adds some) are not differences.
     """
-    found: list[str] = []
+    found: list[Difference] = []
     for key in REPLACING_FIELDS:
         if key not in declared:
             continue
         old, new = canonical(key, live.get(key)), canonical(key, declared[key])
         if key in PROPERTY_OBJECTS and isinstance(old, dict) and isinstance(new, dict):
             found.extend(
-                f"{key}.{sub}: live {old.get(sub)!r}, declared {new[sub]!r}"
+                Difference(f"{key}.{sub}", old.get(sub), new[sub])
                 for sub in sorted(new)
                 if not _same(old.get(sub), new[sub])
             )
         elif not _same(old, new):
-            found.append(f"{key}: live {old!r}, declared {new!r}")
+            found.append(Difference(key, old, new))
     return found
+
+
+def differences(live: dict[str, Any], declared: dict[str, Any]) -> list[str]:
+    """Each declared property whose live value differs, as `path: live X, declared Y`."""
+    return [str(found) for found in compare(live, declared)]
 
 
 def _same(old: object, new: object) -> bool:
@@ -280,8 +297,8 @@ def _same(old: object, new: object) -> bool:
     return old == new
 
 
-def changed_fields(olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
-    """The replacing top-level properties whose declared value differs (unknown counts as changed).
+def changed_paths(olds: dict[str, Any], news: dict[str, Any]) -> list[Difference]:
+    """The replacing properties whose declared value differs (unknown counts as changed).
 
     `olds` are the previous outputs, `news` the checked inputs; both are canonicalised first, so
     defaults, float project ids, key order, null fields and keys the server adds are not changes.
@@ -290,4 +307,10 @@ def changed_fields(olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
     new = {k: v for k, v in news.items() if k != PROVIDER_KEY}
     for key, default in _INPUT_DEFAULTS.items():
         new.setdefault(key, default)
-    return [key for key in REPLACING_FIELDS if differences(olds, {key: new.get(key)})]
+    return compare(olds, {key: new.get(key) for key in REPLACING_FIELDS})
+
+
+def changed_fields(olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
+    """The top-level names of `changed_paths`, in declaration order."""
+    paths = {found.path.split(".")[0] for found in changed_paths(olds, news)}
+    return [key for key in REPLACING_FIELDS if key in paths]
