@@ -41,7 +41,7 @@ test: $(PY)
 generate: $(PY)
 	$(PY) -m mixpanel_connectors._codegen
 
-# About 15 minutes; writes benchmarks/out/ (ignored), so a checkout stays clean.
+# About 10 minutes; writes benchmarks/out/ (ignored), so a checkout stays clean.
 bench: $(PY)
 	$(call install,-e '.[bench,emulator]')
 	$(PY) -m benchmarks.run --output benchmarks/out
