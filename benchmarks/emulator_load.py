@@ -81,8 +81,8 @@ def measure(seconds: float, intervals: int, clients: int, import_mb: int) -> dic
     with tempfile.TemporaryDirectory() as tmp, EmulatorProcess(buckets=Path(tmp)) as emulator:
         rates = [throughput(emulator.url, seconds, clients) for _ in range(intervals)]
         emulator.take_requests()
-        pid = emulator.pid
-        imported = import_peak(emulator.url, pid, Path(tmp), import_mb) if import_mb else None
+        url, pid = emulator.url, emulator.pid
+        imported = import_peak(url, pid, Path(tmp), import_mb) if import_mb else None
     return {"clients": clients, "seconds": seconds, "requests_per_s": rates,
             "import_mb": import_mb, "import": imported}  # fmt: skip
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -99,7 +100,7 @@ class ProbedHost:
         self._process.wait()
         if self._process.stdout is not None:
             self._process.stdout.close()
-        self._out.parent.rmdir()
+        shutil.rmtree(self._out.parent, ignore_errors=True)
 
     def __enter__(self) -> ProbedHost:
         return self
