@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV_SET := '.[dev,emulator,aws,gcp]'
 
-.PHONY: demo test bench venv clean generate
+.PHONY: demo test bench bench-record venv clean generate
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,9 +41,16 @@ test: $(PY)
 generate: $(PY)
 	$(PY) -m mixpanel_connectors._codegen
 
+# About 10 minutes; writes benchmarks/out/ (ignored), so a checkout stays clean.
 bench: $(PY)
 	$(call install,-e '.[bench,emulator]')
-	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.run --output benchmarks/out
+
+# The committed record: benchmarks/RESULTS.md, results.png and results.json. Run it on a quiet
+# machine.
+bench-record: $(PY)
+	$(call install,-e '.[bench,emulator]')
+	$(PY) -m benchmarks.run --output benchmarks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -12,14 +12,30 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import grpc
 from google.protobuf import struct_pb2
-from pulumi.runtime.proto import provider_pb2
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from mixpanel_connectors._lifecycle.translate import PROVIDER_KEY
-from mixpanel_connectors.testing import ProviderHost, to_struct
+from mixpanel_connectors.testing import to_struct
+
+PROVIDER_KEY = "__provider"
+"""Where the SDK's host looks for the serialized provider among a resource's properties."""
+OWNER_KEY = "resource_name"
+"""The input that names the resource (the `Connector` class sends it); the URN takes it too."""
+
+
+class Host(Protocol):
+    """A running dynamic-provider host, as `mixpanel_connectors.testing.ProviderHost` is."""
+
+    @property
+    def stub(self) -> provider_pb2_grpc.ResourceProviderStub: ...
+    @property
+    def blob(self) -> str: ...
+    @property
+    def type_token(self) -> str: ...
+    def urn(self, name: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -34,21 +50,22 @@ class Resource:
 class AsEngine:
     """Create, read and delete batches of resources through one host, timing only the calls."""
 
-    def __init__(self, host: ProviderHost) -> None:
+    def __init__(self, host: Host) -> None:
         self.host = host
         self.stub = host.stub
         self.state: dict[str, Resource] = {}
 
     def create_all(self, specs: list[dict[str, Any]]) -> tuple[float, list[str]]:
         """Seconds to Check each spec in turn while the Creates run in parallel; the new ids."""
+        names = [str(spec.get(OWNER_KEY, f"c{i}")) for i, spec in enumerate(specs)]
         checks = [
             provider_pb2.CheckRequest(
-                urn=self.host.urn(f"c{i}"),
-                name=f"c{i}",
+                urn=self.host.urn(name),
+                name=name,
                 type=self.host.type_token,
                 news=to_struct({**spec, PROVIDER_KEY: self.host.blob}),
             )
-            for i, spec in enumerate(specs)
+            for name, spec in zip(names, specs, strict=True)
         ]
         started = time.perf_counter()
         pending = []

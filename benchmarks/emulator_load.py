@@ -1,56 +1,42 @@
 """The emulator as its own process: requests a second, and peak memory through a large import.
 
-    python -m benchmarks.emulator_load [--seconds 10] [--clients 8] [--import-mb 300]
+    python -m benchmarks.emulator_load [--seconds 10] [--intervals 5] [--clients 8]
+                                       [--import-mb 300]
 
-Prints one line per figure; writes no result file. Set PYTHONPATH to measure another checkout.
+Its throughput bounds every ratio the benchmark reports: a provider cannot look slower than raw
+HTTP by more than the share of time the emulator keeps both waiting. Prints its figures; `make
+bench` runs it as one section. Set PYTHONPATH to measure another checkout.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import requests
 
-ACCOUNT, SECRET, PROJECT = "bench", "bench-secret", 42
+from .common import AUTH, PROJECT, rss_kib
+from .emulator_process import EmulatorProcess
+from .stats import Spread
+
 EVENT = b'{"event": "e", "properties": {"time": 1, "distinct_id": "u"}}\n'
 
 
-def start(buckets: Path) -> tuple[subprocess.Popen[str], str]:
-    command = [sys.executable, "-m", "mixpanel_connectors.cli", "emulator", "--port", "0",
-               "--service-account", f"{ACCOUNT}:{SECRET}", "--project", str(PROJECT),
-               "--run-delay-ms", "0", "--buckets", str(buckets)]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    url = process.stdout.readline().strip()
-    threading.Thread(target=process.stdout.read, daemon=True).start()  # drain the request log
-    return process, url
-
-
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def throughput(url: str, seconds: float, clients: int) -> float:
+    """Requests a second answered to `clients` threads listing connectors on kept connections."""
     done = [0] * clients
     stop = time.monotonic() + seconds
 
     def client(index: int) -> None:
         with requests.Session() as session:
+            session.trust_env = False
             while time.monotonic() < stop:
                 answer = session.get(
-                    f"{url}/api/app/projects/{PROJECT}/connectors/",
-                    auth=(ACCOUNT, SECRET),
-                    timeout=30,
+                    f"{url}/api/app/projects/{PROJECT}/connectors/", auth=AUTH, timeout=30
                 )
                 answer.raise_for_status()
                 done[index] += 1
@@ -63,7 +49,8 @@ def throughput(url: str, seconds: float, clients: int) -> float:
     return sum(done) / seconds
 
 
-def import_peak(url: str, pid: int, buckets: Path, megabytes: int) -> tuple[float, float, str]:
+def import_peak(url: str, pid: int, buckets: Path, megabytes: int) -> dict[str, float]:
+    """Peak memory of the emulator before and after importing one plain NDJSON file."""
     folder = buckets / "s3" / "big" / "events"
     folder.mkdir(parents=True)
     block = EVENT * (1024 * 1024 // len(EVENT))
@@ -78,35 +65,44 @@ def import_peak(url: str, pid: int, buckets: Path, megabytes: int) -> tuple[floa
         "category_properties": {"data_format": "mixpanel_event", "compression": "none"},
     }  # fmt: skip
     base = f"{url}/api/app/projects/{PROJECT}/connectors/"
-    created = requests.post(base, json=spec, auth=(ACCOUNT, SECRET), timeout=30).json()
+    created = requests.post(base, json=spec, auth=AUTH, timeout=30).json()
     connector_id = (created.get("results") or created)["connector_id"]
-    before = peak_rss_mb(pid)
+    before = rss_kib(pid, "VmHWM") / 1024
     started = time.monotonic()
-    history = requests.get(f"{base}{connector_id}/history", auth=(ACCOUNT, SECRET), timeout=600)
+    history = requests.get(f"{base}{connector_id}/history", auth=AUTH, timeout=600)
+    history.raise_for_status()
     seconds = time.monotonic() - started
-    return before, peak_rss_mb(pid), f"{seconds:.1f}s: {json.dumps(history.json())[:160]}"
+    return {"peak_mb_before": before, "peak_mb_after": rss_kib(pid, "VmHWM") / 1024,
+            "seconds": seconds}  # fmt: skip
+
+
+def measure(seconds: float, intervals: int, clients: int, import_mb: int) -> dict[str, Any]:
+    """`intervals` throughput readings of `seconds` each, then one import of `import_mb` MB."""
+    with tempfile.TemporaryDirectory() as tmp, EmulatorProcess(buckets=Path(tmp)) as emulator:
+        rates = [throughput(emulator.url, seconds, clients) for _ in range(intervals)]
+        emulator.take_requests()
+        url, pid = emulator.url, emulator.pid
+        imported = import_peak(url, pid, Path(tmp), import_mb) if import_mb else None
+    return {"clients": clients, "seconds": seconds, "requests_per_s": rates,
+            "import_mb": import_mb, "import": imported}  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--intervals", type=int, default=1)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--import-mb", type=int, default=300)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        process, url = start(Path(tmp))
-        try:
-            rate = throughput(url, args.seconds, args.clients)
-            print(f"GET list, {args.clients} keep-alive clients: {rate:.0f} requests/s")
-            if args.import_mb:
-                before, after, what = import_peak(url, process.pid, Path(tmp), args.import_mb)
-                print(
-                    f"import of {args.import_mb} MB: peak RSS {before:.0f} MB before, "
-                    f"{after:.0f} MB after ({what})"
-                )
-        finally:
-            process.terminate()
-            process.wait(10)
+    result = measure(args.seconds, args.intervals, args.clients, args.import_mb)
+    rates = Spread.of(result["requests_per_s"]).show(0)
+    print(f"GET list, {args.clients} keep-alive clients: {rates} requests/s")
+    imported = result["import"]
+    if imported:
+        print(
+            f"import of {args.import_mb} MB in {imported['seconds']:.1f} s: peak RSS "
+            f"{imported['peak_mb_before']:.0f} MB before, {imported['peak_mb_after']:.0f} MB after"
+        )
 
 
 if __name__ == "__main__":

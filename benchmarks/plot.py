@@ -1,7 +1,8 @@
-"""The picture: time per operation and API requests against N, provider next to raw HTTP."""
+"""The picture: per-round ratios against their targets, and time and memory against N."""
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -9,57 +10,50 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+
+from .overhead import OPS, Overhead
+from .report import COLD_START_TARGET, OVERHEAD_TARGET
 
 
-def draw(by_size: dict[int, Any], refresh: dict[int, dict[str, float]], path: Path) -> None:
-    sizes = sorted(by_size)
-    figure, (times, calls) = plt.subplots(1, 2, figsize=(11, 4.2))
-    for op, color in (("create", "tab:blue"), ("read", "tab:green"), ("delete", "tab:purple")):
-        for who, style, label in (("provider", "-o", "provider"), ("raw", "--s", "raw HTTP")):
-            per_op = [getattr(by_size[n], who)[op].per_op_ms for n in sizes]
-            times.plot(sizes, per_op, style, color=color, label=f"{label} {op}",
-                       alpha=1.0 if who == "provider" else 0.6)  # fmt: skip
-    times.set_xscale("log")
-    times.set_xlabel("connectors (N)")
-    times.set_ylabel("wall time / N, ms (4 host workers; raw: 4 threads)")
-    times.set_title("Time per operation (emulator latency 20 ms)")
-    times.legend(fontsize=7, ncol=3, loc="lower center")
+def _rounds(axes: Axes, overhead: Overhead, cold_ratios: list[float]) -> None:
+    groups = [(f"{op}\nprovider / floor", overhead.ratios(op), OVERHEAD_TARGET) for op in OPS]
+    groups.append(("cold start\nours / do-nothing", cold_ratios, COLD_START_TARGET))
+    for x, (_, values, target) in enumerate(groups):
+        spread = [x + 0.25 * (i / max(1, len(values) - 1) - 0.5) for i in range(len(values))]
+        axes.plot(spread, values, "o", color="tab:blue", alpha=0.5, markersize=4)
+        axes.plot([x - 0.2, x + 0.2], [statistics.median(values)] * 2, "-", color="black", lw=2)
+        axes.plot([x - 0.3, x + 0.3], [target] * 2, "--", color="tab:red", lw=1)
+    axes.set_xticks(range(len(groups)), [label for label, _, _ in groups], fontsize=8)
+    axes.set_ylabel("ratio, one point per round")
+    axes.set_title("Per-round ratios (black: median; red dashes: target)", fontsize=10)
+
+
+def _against_n(axes: Axes, points: dict[int, Any], key: str, names: tuple[str, ...]) -> None:
+    marks = sorted(points)
+    for name in names:
+        values = [points[n][name][key] for n in marks]
+        if key == "rss_kib":
+            values = [[k / 1024 for k in v] for v in values]
+        medians = [statistics.median(v) for v in values]
+        below = [m - min(v) for m, v in zip(medians, values, strict=True)]
+        above = [max(v) - m for m, v in zip(medians, values, strict=True)]
+        axes.errorbar(marks, medians, yerr=[below, above], fmt="-o", capsize=3, label=name)
+    axes.set_xscale("log")
+    axes.set_xlabel("connectors through the host so far")
+    axes.legend(fontsize=8)
+
+
+def draw(overhead: Overhead, cold: dict[str, Any], scale: dict[str, Any], path: Path) -> None:
+    figure, (rounds, times, memory) = plt.subplots(1, 3, figsize=(15, 4.4))
+    _rounds(rounds, overhead, cold["ratios"])
+    _against_n(times, scale["points"], "ms", ("provider", "floor", "raw"))
+    times.set_ylabel("ms per create + delete (median, min-max)")
+    times.set_title("Scale: time per operation, no latency", fontsize=10)
     times.set_ylim(bottom=0)
-
-    refreshed = sorted(refresh)
-    series = [
-        (sizes, [by_size[n].raw["create"].requests for n in sizes], "--s", 9, "raw HTTP: create N"),
-        (
-            sizes,
-            [by_size[n].provider["create"].requests for n in sizes],
-            "-o",
-            6,
-            "provider: create N",
-        ),
-        (
-            refreshed,
-            [refresh[n]["refresh_requests"] for n in refreshed],
-            ":^",
-            4,
-            "provider: refresh N",
-        ),
-        (
-            refreshed,
-            [refresh[n]["preview_requests"] for n in refreshed],
-            "-v",
-            6,
-            "provider: preview N",
-        ),
-    ]
-    for xs, ys, style, size, label in series:
-        calls.plot(xs, ys, style, markersize=size, label=label)
-    calls.set_xscale("log")
-    calls.set_yscale("symlog", linthresh=1)
-    calls.set_ylim(bottom=0)
-    calls.set_xlabel("connectors (N)")
-    calls.set_ylabel("HTTP requests to the API")
-    calls.set_title("API requests (create and refresh: one per connector)")
-    calls.legend(fontsize=7)
+    _against_n(memory, scale["points"], "rss_kib", ("provider", "floor"))
+    memory.set_ylabel("host RSS, MiB (median, min-max)")
+    memory.set_title("Scale: host memory", fontsize=10)
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    figure.savefig(path, dpi=100)
     plt.close(figure)

@@ -1,18 +1,58 @@
-"""The benchmark suite at tiny sizes, so it cannot rot; the real run is `make bench`."""
+"""The benchmark suite at tiny sizes, so it cannot rot; the real run is `make bench`.
+
+It holds no timing target: at these sizes no verdict can resolve, and the test checks only
+that every section is there and every verdict is one the rules can give.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from benchmarks import run
+from benchmarks import run, stats
+
+SECTIONS = (
+    "## Verdicts",
+    "## 1. Provider overhead",
+    "## 2. HTTP requests",
+    "## 3. Serialized provider",
+    "## 4. Cold start",
+    "## 5. Scale",
+    "## 6. Under faults",
+    "## 7. The emulator under load",
+    "## 8. Where the time goes",
+    "## Run time",
+)
 
 
 def test_benchmarks_run_end_to_end_at_tiny_sizes(tmp_path: Path) -> None:
     assert run.main(["--quick", "--output", str(tmp_path)]) == 0
     results = (tmp_path / "RESULTS.md").read_text()
     assert "Quick smoke run" in results
-    for section in ("1. Provider overhead", "2. HTTP requests", "3. Serialized provider",
-                    "4. Cold start", "5. Scale", "6. Under faults"):  # fmt: skip
+    for section in SECTIONS:
         assert section in results
+    table = results.split("## Verdicts")[1].split("## 1.")[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ")][2:]
+    verdicts = [line.rstrip(" |").rsplit("| ", 1)[1].strip("*") for line in rows]
+    assert len(verdicts) == 6
+    assert set(verdicts) <= set(stats.VERDICTS)
     assert "| create | 1 | 1: met |" in results
+    for ratio in ("provider / true floor", "provider / fair raw", "true floor / fair raw"):
+        assert ratio in results
+    assert "beyond HTTP" in results
+    assert "requests a second" in results
+    assert set(json.loads((tmp_path / "results.json").read_text())) >= {
+        "overhead", "cold_start", "scale", "emulator", "profile", "took",
+    }  # fmt: skip
     assert (tmp_path / "results.png").stat().st_size > 10_000
+
+
+def test_a_verdict_needs_the_spread_to_allow_it() -> None:
+    assert stats.at_most([1.0, 1.01, 1.0, 0.99, 1.0, 1.01], 1.02) == stats.MET
+    assert stats.at_most([1.05, 1.06, 1.04, 1.05, 1.07, 1.05], 1.02) == stats.MISSED
+    assert stats.at_most([0.95, 1.09, 1.0, 1.04, 0.97, 1.06], 1.02) == stats.UNRESOLVED
+    assert stats.at_most([1.0, 1.0, 1.0], 1.02) == stats.UNRESOLVED  # too few rounds
+    assert stats.median_interval(list(range(15))) == (3, 11)  # the 4th from each end
+    steady = [[1.0, 1.02, 0.98, 1.01, 0.99, 1.0]] * 3
+    assert stats.flat(steady, 1.1) == stats.FLAT
+    assert stats.flat([steady[0], [2.0, 2.1, 1.9, 2.0, 2.05, 1.95]], 1.1) == stats.GROWS
