@@ -24,7 +24,8 @@ class Ledger:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._owners: dict[str, str | None] = {}
-        self._specs: dict[str, str] = {}
+        self._specs: dict[str, bytes] = {}
+        self._declaring: dict[bytes, set[str]] = {}
         self._deleted: set[str] = set()
         self._replacing: dict[str, str] = {}
 
@@ -55,14 +56,21 @@ class Ledger:
         with self._lock:
             return connector_id in self._owners
 
-    def declare(self, owner: str, fingerprint: str) -> str | None:
-        """Record the spec a resource declares; returns another owner declaring the same one."""
+    def declare(self, owner: str, fingerprint: bytes) -> str | None:
+        """Record the spec a resource declares; returns another owner declaring the same one.
+
+        Indexed by fingerprint, so a Check costs the same in a stack of 10 or 10,000 connectors.
+        """
         with self._lock:
+            before = self._specs.get(owner)
+            if before is not None and before != fingerprint:
+                self._declaring[before].discard(owner)
+                if not self._declaring[before]:
+                    del self._declaring[before]
             self._specs[owner] = fingerprint
-            for other, theirs in self._specs.items():
-                if other != owner and theirs == fingerprint:
-                    return other
-            return None
+            owners = self._declaring.setdefault(fingerprint, set())
+            owners.add(owner)
+            return next((other for other in sorted(owners) if other != owner), None)
 
     def deleted(self, connector_id: str) -> None:
         """Record a connector this deployment deleted."""

@@ -8,6 +8,7 @@ apart, and both would import the same files).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -28,7 +29,8 @@ _UNCOMPARED_WHEN_ABSENT = ("gcs_region",)
 connector that declares one from one that does not."""
 
 
-def _fingerprint(inputs: dict[str, Any]) -> str | None:
+def _fingerprint(inputs: dict[str, Any]) -> bytes | None:
+    """A short digest of what reconciliation compares; None while anything is unknown."""
     declared = {k: inputs.get(k) for k in (*SPEC_FIELDS, "project_id")}
     if contains_unknown(declared):
         return None
@@ -37,7 +39,8 @@ def _fingerprint(inputs: dict[str, Any]) -> str | None:
         declared["connector_properties"] = {
             k: v for k, v in props.items() if k not in _UNCOMPARED_WHEN_ABSENT
         }
-    return json.dumps(declared, sort_keys=True, default=str)
+    text = json.dumps(declared, sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 def adoption_change(olds: dict[str, Any], news: dict[str, Any]) -> str | None:

@@ -114,6 +114,14 @@ def test_identical_connectors_are_refused_at_preview(engine: Engine) -> None:
     engine.preview("b", s3_spec(label="another label"))
 
 
+def test_a_spec_a_resource_moved_away_from_is_free_for_another(engine: Engine) -> None:
+    engine.preview("a", s3_spec())
+    engine.preview("a", s3_spec(label="moved"))
+    engine.preview("b", s3_spec())
+    with pytest.raises(CheckFailed, match="Connectors 'a' and 'c' declare"):
+        engine.preview("c", s3_spec(label="moved"))
+
+
 @pytest.mark.parametrize("status", [403, 400])
 def test_a_replacement_whose_create_is_refused_says_the_old_connector_is_gone(
     engine: Engine, api: Emulator, status: int
