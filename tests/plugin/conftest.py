@@ -3,16 +3,13 @@ configures it (CheckConfig, then Configure), against the emulator."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from mixpanel_connectors.emulator import Emulator
 from mixpanel_connectors.testing import Engine, PluginHost
-from tests.conftest import SECRET, stack_config
-
-PLUGIN_DIR = Path(__file__).resolve().parents[2] / "provider"
+from tests.conftest import PLUGIN_DIR, SECRET, stack_config
 
 
 @pytest.fixture(scope="module")
@@ -35,3 +32,19 @@ def host(api: Emulator) -> Iterator[PluginHost]:
 def engine(api: Emulator, host: PluginHost) -> Engine:
     api.app.reset()
     return Engine(host)
+
+
+@pytest.fixture
+def start_host() -> Iterator[Callable[..., PluginHost]]:
+    """Starts more plugins (a next deployment, another environment), each stopped after the
+    test, and none with the secret in its stderr."""
+    started: list[PluginHost] = []
+
+    def start(env: dict[str, str] | None = None) -> PluginHost:
+        started.append(PluginHost(PLUGIN_DIR, env=env))
+        return started[-1]
+
+    yield start
+    for host in started:
+        assert SECRET not in host.stderr
+        host.close()

@@ -11,9 +11,12 @@ from types import ModuleType
 from typing import Any
 
 
-def collected_from(*modules: ModuleType, leaving: dict[str, str]) -> dict[str, Callable[..., Any]]:
+def collected_from(
+    *modules: ModuleType, leaving: dict[str, str] | None = None
+) -> dict[str, Callable[..., Any]]:
     """Every `test_*` function of the modules, except those `leaving` names (with the reason
     they cannot run against the plugin)."""
+    leaving = leaving or {}
     found: dict[str, Callable[..., Any]] = {}
     for module in modules:
         for name, test in vars(module).items():

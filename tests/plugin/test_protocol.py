@@ -14,8 +14,7 @@ from mixpanel_connectors._plugin.schema import version
 from mixpanel_connectors.emulator import Emulator
 from mixpanel_connectors.testing import UNKNOWN, Engine, PluginHost, ProviderCallError, to_struct
 from mixpanel_connectors.testing.host import from_struct
-from tests.conftest import PROJECT, SECRET, s3_spec, stack_config
-from tests.plugin.conftest import PLUGIN_DIR
+from tests.conftest import PLUGIN_DIR, PROJECT, SECRET, s3_spec, stack_config
 
 URN = "urn:pulumi:dev::test::mixpanel:index:Connector::events"
 

@@ -9,16 +9,4 @@ from __future__ import annotations
 from tests.plugin.shared import collected_from
 from tests.provider import test_declared_keys, test_lifecycle, test_ownership
 
-globals().update(
-    collected_from(
-        test_lifecycle,
-        test_ownership,
-        test_declared_keys,
-        leaving={
-            "test_moving_an_adopted_connector_to_a_renamed_resource_keeps_it_alive": (
-                "its second deployment is a dynamic-provider host; "
-                "test_import.py moves a connector between plugin deployments"
-            ),
-        },
-    )
-)
+globals().update(collected_from(test_lifecycle, test_ownership, test_declared_keys))

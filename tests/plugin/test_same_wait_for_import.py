@@ -8,8 +8,7 @@ import pytest
 
 from mixpanel_connectors.emulator import Emulator
 from mixpanel_connectors.testing import PluginHost
-from tests.conftest import stack_config
-from tests.plugin.conftest import PLUGIN_DIR
+from tests.conftest import PLUGIN_DIR, stack_config
 from tests.plugin.shared import collected_from
 from tests.provider import test_wait_for_import
 from tests.provider.test_wait_for_import import api, buckets, engine

@@ -18,8 +18,8 @@ import requests
 
 from mixpanel_connectors import ConnectorProvider
 from mixpanel_connectors.emulator import Emulator
-from mixpanel_connectors.testing import Engine, ProviderHost
-from tests.conftest import PROJECT, SECRET, s3_spec, stack_config
+from mixpanel_connectors.testing import Engine, PluginHost, ProviderHost
+from tests.conftest import PLUGIN_DIR, PROJECT, SECRET, s3_spec, stack_config
 
 N = 100
 FAULTS = {
@@ -117,12 +117,19 @@ def _start(port: int, data: Path) -> subprocess.Popen[bytes]:
     raise RuntimeError("the emulator did not come up")
 
 
-def test_emulator_killed_and_restarted_mid_run_loses_nothing(tmp_path: Path) -> None:
+FACES: dict[str, Callable[[], ProviderHost | PluginHost]] = {
+    "dynamic": lambda: ProviderHost(ConnectorProvider()),
+    "plugin": lambda: PluginHost(PLUGIN_DIR),
+}
+
+
+@pytest.mark.parametrize("face", sorted(FACES))
+def test_emulator_killed_and_restarted_mid_run_loses_nothing(tmp_path: Path, face: str) -> None:
     port, data = _free_port(), tmp_path / "state.sqlite"
     url = f"http://127.0.0.1:{port}"
     process = _start(port, data)
     try:
-        with ProviderHost(ConnectorProvider()) as host, ThreadPoolExecutor(8) as pool:
+        with FACES[face]() as host, ThreadPoolExecutor(8) as pool:
             host.configure(config(url))
             engine = Engine(host)
             running = [pool.submit(engine.up, f"c{i}", inputs(i)) for i in range(40)]
