@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV_SET := '.[dev,emulator,aws,gcp]'
 
-.PHONY: demo test bench bench-record venv clean generate
+.PHONY: demo test bench bench-record venv clean generate schema
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: $(PY)
 # Rewrites the parts of resource.py, _lifecycle/config.py and docs/ that _lifecycle/schema.py declares.
 generate: $(PY)
 	$(PY) -m mixpanel_connectors._codegen
+
+# Prints the `mixpanel` plugin's package schema (what `pulumi package get-schema provider` shows).
+schema: $(PY)
+	$(call install,-e .)
+	@$(PY) -m mixpanel_connectors._plugin --schema
 
 # About 10 minutes; writes benchmarks/out/ (ignored), so a checkout stays clean.
 bench: $(PY)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import hypothesis  # noqa: F401  (imported before any test, see below)
@@ -19,6 +20,8 @@ from mixpanel_connectors import ConnectorProvider, ImportRun, MixpanelClient, Re
 from mixpanel_connectors._lifecycle.config import Settings
 from mixpanel_connectors.emulator import Emulator
 
+PLUGIN_DIR = Path(__file__).resolve().parents[1] / "provider"
+"""The plugin folder the Pulumi CLI runs (PulumiPlugin.yaml and __main__.py)."""
 PROJECT = 1234567
 SECRET = "demo-secret"
 FAST_RETRY = RetryPolicy(max_retries=4, backoff_base=0.01, backoff_max=0.05, deadline_seconds=30)

@@ -15,8 +15,9 @@ PACKAGE = Path(mixpanel_connectors.__file__).parent
 ALLOWED = {
     "_api": set(),
     "_lifecycle": {"_api"},
+    "_plugin": {"_api", "_lifecycle"},
     "emulator": {"cli"},
-    "testing": {"_lifecycle", "emulator", "provider", "resource"},
+    "testing": {"_lifecycle", "_plugin", "emulator", "provider", "resource"},
 }
 
 

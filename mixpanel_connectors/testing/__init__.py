@@ -1,17 +1,21 @@
 """Test Pulumi programs and providers without the Pulumi engine.
 
 `ProviderHost` drives the SDK's real dynamic-provider host over gRPC as the engine does;
-`Engine` runs the engine's workflows (preview, up, refresh, get, destroy) through it.
+`PluginHost` does the same for the `mixpanel` resource-provider plugin; `Engine` runs the
+engine's workflows (preview, up, refresh, get, import, destroy) through either.
 """
 
-from .engine import Engine, ResourceState, Step
+from .engine import Engine, Host, ResourceState, Step
 from .host import UNKNOWN, CheckFailed, InputFailure, ProviderCallError, ProviderHost, to_struct
+from .plugin_host import PluginHost
 
 __all__ = [
     "UNKNOWN",
     "CheckFailed",
     "Engine",
+    "Host",
     "InputFailure",
+    "PluginHost",
     "ProviderCallError",
     "ProviderHost",
     "ResourceState",

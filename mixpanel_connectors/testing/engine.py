@@ -1,4 +1,4 @@
-"""The engine's workflows (preview, up, refresh, get, destroy) as steps over a ProviderHost.
+"""The engine's workflows (preview, up, refresh, get, import, destroy) as steps over a host.
 
 This keeps the state the Pulumi engine would keep (id, checked inputs, outputs per resource) and
 makes the same calls in the same order, including delete-before-replace, so that tests and the
@@ -8,12 +8,50 @@ offline runner see what a real `pulumi up` would do to the provider.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from .._lifecycle.translate import OWNER_KEY
-from .host import UNKNOWN, CheckFailed, ProviderHost
+from .host import UNKNOWN, CheckFailed, DiffOutcome, InputFailure
 
-__all__ = ["Engine", "ResourceState", "Step"]
+__all__ = ["Engine", "Host", "ResourceState", "Step"]
+
+
+class Host(Protocol):
+    """The engine's calls to one provider: `ProviderHost` (dynamic) or `PluginHost` (plugin)."""
+
+    def check(
+        self, name: str, olds: dict[str, Any], news: dict[str, Any], *, preview: bool = False
+    ) -> tuple[dict[str, Any], list[InputFailure]]: ...
+
+    def diff(
+        self,
+        name: str,
+        id_: str,
+        olds: dict[str, Any],
+        news: dict[str, Any],
+        old_inputs: dict[str, Any],
+        *,
+        preview: bool = False,
+    ) -> DiffOutcome: ...
+
+    def create(self, name: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]: ...
+
+    def read(
+        self, name: str, id_: str, props: dict[str, Any], inputs: dict[str, Any]
+    ) -> tuple[str, dict[str, Any], dict[str, Any] | None]: ...
+
+    def update(
+        self,
+        name: str,
+        id_: str,
+        olds: dict[str, Any],
+        news: dict[str, Any],
+        old_inputs: dict[str, Any],
+    ) -> dict[str, Any]: ...
+
+    def delete(
+        self, name: str, id_: str, props: dict[str, Any], old_inputs: dict[str, Any]
+    ) -> None: ...
 
 
 @dataclass
@@ -30,10 +68,12 @@ class Step:
     """What happened (or, in preview, would happen) to one resource."""
 
     name: str
-    op: str  # create | same | replace | update | delete | refresh | gone | read
+    op: str  # create | same | replace | update | delete | refresh | gone | read | import
     replaces: list[str] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
+    warnings: list[InputFailure] = field(default_factory=list)
+    """What the engine would only warn about (check failures of imported inputs)."""
 
 
 def _as_registered(name: str, news: dict[str, Any]) -> dict[str, Any]:
@@ -48,9 +88,9 @@ def _without_unknowns(value: Any) -> Any:
 
 
 class Engine:
-    """One stack's worth of dynamic resources, driven through the provider host."""
+    """One stack's worth of Connectors, driven through a provider host or the plugin."""
 
-    def __init__(self, host: ProviderHost) -> None:
+    def __init__(self, host: Host) -> None:
         self.host = host
         self.state: dict[str, ResourceState] = {}
 
@@ -120,6 +160,18 @@ class Engine:
         props = props or {}
         _, outs, _ = self.host.read(name, id_, props, props)
         return Step(name, "read", outputs=outs, calls=["Read"])
+
+    def import_(self, name: str, id_: str) -> Step:
+        """`pulumi import`: Read with nothing but the id; its inputs go into state as they are.
+
+        The engine then checks those inputs only to warn, so failures are returned, not raised.
+        """
+        id_, outs, inputs = self.host.read(name, id_, {}, {})
+        if not id_ or inputs is None:
+            raise RuntimeError(f"the provider found nothing to import for {name}")
+        self.state[name] = ResourceState(id_, inputs, outs)
+        _, failures = self.host.check(name, inputs, inputs)
+        return Step(name, "import", outputs=outs, calls=["Read", "Check"], warnings=failures)
 
     def destroy(self, name: str) -> Step:
         """Delete; the resource leaves state only once the provider has deleted it."""

@@ -29,8 +29,11 @@ from .._lifecycle.translate import PROVIDER_KEY, UNKNOWN_SENTINEL, contains_unkn
 __all__ = [
     "UNKNOWN",
     "CheckFailed",
+    "DiffOutcome",
     "ProviderCallError",
     "ProviderHost",
+    "diff_outcome",
+    "from_struct",
     "resource_urn",
     "to_struct",
 ]
@@ -53,12 +56,15 @@ def resource_urn(name: str, type_: str, *, stack: str = "dev", project: str = "t
 class ProviderCallError(Exception):
     """A provider method failed: the host answered with a gRPC error."""
 
-    def __init__(self, method: str, code: grpc.StatusCode, details: str) -> None:
+    def __init__(
+        self, method: str, code: grpc.StatusCode, details: str, message: str | None = None
+    ) -> None:
+        """`message` defaults to the last line of `details` (a traceback's "Class: message")."""
         self.method = method
         self.code = code
         self.details = details
         lines = [line for line in details.strip().splitlines() if line.strip()]
-        self.message = lines[-1] if lines else details
+        self.message = message if message is not None else lines[-1] if lines else details
         super().__init__(f"{method} failed ({code.name}): {self.message}")
 
 
@@ -83,6 +89,21 @@ class DiffOutcome:
     changes: bool | None
     replaces: list[str] = field(default_factory=list)
     delete_before_replace: bool = False
+    detailed_diff: dict[str, str] = field(default_factory=dict)
+    """Property path (the provider's names) -> kind, e.g. "UPDATE_REPLACE"."""
+
+
+def diff_outcome(response: provider_pb2.DiffResponse) -> DiffOutcome:
+    """What a DiffResponse says, as the engine reads it (DIFF_UNKNOWN: None)."""
+    changes = {
+        provider_pb2.DiffResponse.DIFF_NONE: False,
+        provider_pb2.DiffResponse.DIFF_SOME: True,
+    }.get(response.changes)
+    detailed = {
+        path: provider_pb2.PropertyDiff.Kind.Name(diff.kind)
+        for path, diff in response.detailedDiff.items()
+    }
+    return DiffOutcome(changes, list(response.replaces), response.deleteBeforeReplace, detailed)
 
 
 def to_struct(props: dict[str, Any]) -> struct_pb2.Struct:
@@ -97,7 +118,7 @@ def to_struct(props: dict[str, Any]) -> struct_pb2.Struct:
         loop.close()
 
 
-def _plain(struct: struct_pb2.Struct) -> dict[str, Any]:
+def from_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
     """Properties as the engine would hold them, with unknowns as the UNKNOWN sentinel."""
     props = rpc.deserialize_properties(struct, keep_unknowns=True)
     return {k: mark_unknowns(v) for k, v in props.items() if k != PROVIDER_KEY}
@@ -193,7 +214,7 @@ class ProviderHost:
         )
         response = self._call("Check", request)
         failures = [InputFailure(f.property, f.reason) for f in response.failures]
-        return _plain(response.inputs), failures
+        return from_struct(response.inputs), failures
 
     def diff(
         self,
@@ -215,12 +236,7 @@ class ProviderHost:
             news=to_struct(self._news(news, preview)),
             old_inputs=to_struct({**old_inputs, PROVIDER_KEY: self.blob}),
         )
-        response = self._call("Diff", request)
-        changes = {
-            provider_pb2.DiffResponse.DIFF_NONE: False,
-            provider_pb2.DiffResponse.DIFF_SOME: True,
-        }.get(response.changes)
-        return DiffOutcome(changes, list(response.replaces), response.deleteBeforeReplace)
+        return diff_outcome(self._call("Diff", request))
 
     def create(self, name: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         request = provider_pb2.CreateRequest(
@@ -234,7 +250,7 @@ class ProviderHost:
             raise ProviderCallError(
                 "Create", grpc.StatusCode.UNKNOWN, "the provider returned no id"
             )
-        return response.id, _plain(response.properties)
+        return response.id, from_struct(response.properties)
 
     def read(
         self, name: str, id_: str, props: dict[str, Any], inputs: dict[str, Any]
@@ -249,8 +265,8 @@ class ProviderHost:
             inputs=to_struct({**inputs, PROVIDER_KEY: self.blob}),
         )
         response = self._call("Read", request)
-        new_inputs = _plain(response.inputs) if response.HasField("inputs") else None
-        return response.id, _plain(response.properties), new_inputs
+        new_inputs = from_struct(response.inputs) if response.HasField("inputs") else None
+        return response.id, from_struct(response.properties), new_inputs
 
     def update(
         self,
@@ -269,7 +285,7 @@ class ProviderHost:
             news=to_struct(self._news(news, False)),
             old_inputs=to_struct({**old_inputs, PROVIDER_KEY: self.blob}),
         )
-        return _plain(self._call("Update", request).properties)
+        return from_struct(self._call("Update", request).properties)
 
     def delete(
         self, name: str, id_: str, props: dict[str, Any], old_inputs: dict[str, Any]

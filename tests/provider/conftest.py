@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -31,3 +31,17 @@ def host(api: Emulator) -> Iterator[ProviderHost]:
 def engine(api: Emulator, host: ProviderHost) -> Engine:
     api.app.reset()
     return Engine(host)
+
+
+@pytest.fixture
+def start_host() -> Iterator[Callable[..., ProviderHost]]:
+    """Starts more hosts (a next deployment, another environment), each stopped after the test."""
+    started: list[ProviderHost] = []
+
+    def start(env: dict[str, str] | None = None) -> ProviderHost:
+        started.append(ProviderHost(ConnectorProvider(), env=env))
+        return started[-1]
+
+    yield start
+    for host in started:
+        host.close()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from mixpanel_connectors import ConnectorProvider, MixpanelClient
+from mixpanel_connectors import MixpanelClient
 from mixpanel_connectors.emulator import Emulator
 from mixpanel_connectors.testing import (
     UNKNOWN,
@@ -201,17 +202,17 @@ def test_specs_told_apart_only_by_a_region_the_server_fills_are_refused(engine: 
 
 
 def test_moving_an_adopted_connector_to_a_renamed_resource_keeps_it_alive(
-    engine: Engine, api: Emulator
+    engine: Engine, api: Emulator, start_host: Callable[..., ProviderHost]
 ) -> None:
     adopted = made_elsewhere(api, s3_spec())
     engine.up("events", s3_spec(existing_connector_id=adopted))
-    with ProviderHost(ConnectorProvider()) as next_deployment:
-        next_deployment.configure(stack_config(api.url))
-        engine.host = next_deployment
-        engine.up("events-v2", s3_spec(existing_connector_id=adopted))
-        engine.destroy("events")  # the engine deletes the old resource after creating the new
-        assert live_ids(api) == [adopted]
-        assert engine.refresh("events-v2").op == "refresh"
+    next_deployment = start_host()
+    next_deployment.configure(stack_config(api.url))
+    engine.host = next_deployment
+    engine.up("events-v2", s3_spec(existing_connector_id=adopted))
+    engine.destroy("events")  # the engine deletes the old resource after creating the new
+    assert live_ids(api) == [adopted]
+    assert engine.refresh("events-v2").op == "refresh"
 
 
 def test_a_failed_replacement_of_an_adopted_connector_says_to_drop_the_dead_id(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 
 import dill
 import pytest
@@ -31,8 +32,7 @@ def test_a_configured_provider_still_pickles_without_its_settings() -> None:
 def test_no_credential_leaves_the_provider(
     engine: Engine, api: Emulator, host: ProviderHost
 ) -> None:
-    sent_back: list[object] = [host.blob]
-    sent_back.append(engine.preview("a", s3_spec()).outputs)
+    sent_back: list[object] = [engine.preview("a", s3_spec()).outputs]
     sent_back.append(engine.up("a", s3_spec()).outputs)
     sent_back.append(engine.refresh("a").outputs)
     sent_back.append(engine.state["a"].inputs)
@@ -58,7 +58,9 @@ def test_check_without_credentials_names_what_to_set(api: Emulator) -> None:
     assert any("--secret mixpanel:serviceAccountSecret" in r for r in reasons)
 
 
-def test_settings_fall_back_to_the_environment(api: Emulator) -> None:
+def test_settings_fall_back_to_the_environment(
+    api: Emulator, start_host: Callable[..., ProviderHost]
+) -> None:
     env = {
         "MIXPANEL_SERVICE_ACCOUNT": "demo",
         "MIXPANEL_SERVICE_ACCOUNT_SECRET": SECRET,
@@ -66,9 +68,9 @@ def test_settings_fall_back_to_the_environment(api: Emulator) -> None:
         "MIXPANEL_BASE_URL": api.url,
     }
     api.app.reset()
-    with ProviderHost(ConnectorProvider(), env=env) as host:
-        host.configure({})
-        engine = Engine(host)
-        created = engine.up("a", s3_spec()).outputs
-        assert created["project_id"] == PROJECT
-        engine.destroy("a")
+    host = start_host(env=env)
+    host.configure({})
+    engine = Engine(host)
+    created = engine.up("a", s3_spec()).outputs
+    assert created["project_id"] == PROJECT
+    engine.destroy("a")

@@ -1,4 +1,5 @@
-"""100 connectors through the real provider host while the emulator fails 30% of requests."""
+"""Many connectors through both faces (the dynamic-provider host and the plugin) while the emulator
+fails 30% of requests, or is killed and restarted."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ import requests
 
 from mixpanel_connectors import ConnectorProvider
 from mixpanel_connectors.emulator import Emulator
-from mixpanel_connectors.testing import Engine, ProviderHost
-from tests.conftest import PROJECT, SECRET, s3_spec, stack_config
+from mixpanel_connectors.testing import Engine, PluginHost, ProviderHost
+from tests.conftest import PLUGIN_DIR, PROJECT, SECRET, s3_spec, stack_config
 
 N = 100
 FAULTS = {
@@ -59,39 +60,49 @@ def live(url: str) -> dict[str, dict[str, Any]]:
     return found
 
 
+FACES: dict[str, Callable[[], ProviderHost | PluginHost]] = {
+    "dynamic": lambda: ProviderHost(ConnectorProvider()),
+    "plugin": lambda: PluginHost(PLUGIN_DIR),
+}
+
+
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
     with Emulator(port=0, page_size=50) as emu:
         yield emu
 
 
-def test_creates_refreshes_and_deletes_stay_exactly_once_under_faults(emulator: Emulator) -> None:
-    with ProviderHost(ConnectorProvider()) as host:
+@pytest.mark.parametrize(("face", "count"), [("dynamic", N), ("plugin", 30)])
+def test_creates_refreshes_and_deletes_stay_exactly_once_under_faults(
+    emulator: Emulator, face: str, count: int
+) -> None:
+    # the plugin runs the same lifecycle code: fewer connectors keep the suite's time in bounds
+    with FACES[face]() as host:
         host.configure(config(emulator.url))
         engine = Engine(host)
         emulator.app.faults.configure(FAULTS)
 
-        steps = in_parallel(lambda i: engine.up(f"c{i}", inputs(i)))
+        steps = in_parallel(lambda i: engine.up(f"c{i}", inputs(i)), count)
         assert {s.op for s in steps} == {"create"}
         emulator.app.faults.clear()
         state_ids = {name: res.id for name, res in engine.state.items()}
         connectors = live(emulator.url)
-        assert len(connectors) == N
+        assert len(connectors) == count
         assert sorted(state_ids.values()) == sorted(connectors)
         for name, connector_id in state_ids.items():
             assert connectors[connector_id]["label"] == f"connector {name[1:]}"
 
         emulator.app.faults.configure(FAULTS)
-        refreshed = in_parallel(lambda i: engine.refresh(f"c{i}"))
+        refreshed = in_parallel(lambda i: engine.refresh(f"c{i}"), count)
         assert {s.op for s in refreshed} == {"refresh"}
-        plans = in_parallel(lambda i: engine.preview(f"c{i}", inputs(i)))
+        plans = in_parallel(lambda i: engine.preview(f"c{i}", inputs(i)), count)
         assert {p.op for p in plans} == {"same"}
 
-        in_parallel(lambda i: engine.destroy(f"c{i}"))
+        in_parallel(lambda i: engine.destroy(f"c{i}"), count)
         emulator.app.faults.clear()
         assert live(emulator.url) == {}
         faults = [r for r in emulator.app.requests() if r["fault"]]
-        assert len(faults) > N // 2  # the faults really happened
+        assert len(faults) > count // 2  # the faults really happened
         assert SECRET not in host.stderr
 
 
@@ -117,12 +128,13 @@ def _start(port: int, data: Path) -> subprocess.Popen[bytes]:
     raise RuntimeError("the emulator did not come up")
 
 
-def test_emulator_killed_and_restarted_mid_run_loses_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("face", sorted(FACES))
+def test_emulator_killed_and_restarted_mid_run_loses_nothing(tmp_path: Path, face: str) -> None:
     port, data = _free_port(), tmp_path / "state.sqlite"
     url = f"http://127.0.0.1:{port}"
     process = _start(port, data)
     try:
-        with ProviderHost(ConnectorProvider()) as host, ThreadPoolExecutor(8) as pool:
+        with FACES[face]() as host, ThreadPoolExecutor(8) as pool:
             host.configure(config(url))
             engine = Engine(host)
             running = [pool.submit(engine.up, f"c{i}", inputs(i)) for i in range(40)]

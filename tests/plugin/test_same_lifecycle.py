@@ -1,0 +1,12 @@
+"""The dynamic face's engine-level tests, run unchanged against the plugin over gRPC.
+
+One lifecycle, two faces: preview, up, replacements, refresh, get, adoption, ownership within a
+deployment, declared keys and API errors must behave alike through either.
+"""
+
+from __future__ import annotations
+
+from tests.plugin.shared import collected_from
+from tests.provider import test_declared_keys, test_lifecycle, test_ownership
+
+globals().update(collected_from(test_lifecycle, test_ownership, test_declared_keys))
