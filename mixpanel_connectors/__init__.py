@@ -1,7 +1,8 @@
 """Mixpanel Cloud Import connectors as Pulumi resources.
 
-Only the light models load eagerly; the HTTP client, the provider and the resource load on first
-use, so that the provider host starts fast and preview never imports the HTTP stack.
+Only the errors, the enums and the retry policy load eagerly; the pydantic models, the HTTP
+client, the provider and the resource load on first use, so that the provider host starts fast
+and preview imports neither pydantic nor the HTTP stack.
 """
 
 from __future__ import annotations
@@ -34,24 +35,20 @@ from ._api.errors import (
     TransportError,
     UnexpectedStatusError,
 )
-from ._api.models import (
-    CategoryProperties,
-    Compression,
-    ConnectorRecord,
-    ConnectorType,
-    DataFormat,
-    GcsConnectorProperties,
-    GcsConnectorSpec,
-    ImportRun,
-    Region,
-    S3ConnectorProperties,
-    S3ConnectorSpec,
-    S3Region,
-)
 from ._api.retries import RetryPolicy
+from ._api.rules import Compression, ConnectorType, DataFormat, Region, S3Region
 
 if TYPE_CHECKING:
     from ._api.client import MixpanelClient
+    from ._api.models import (
+        CategoryProperties,
+        ConnectorRecord,
+        GcsConnectorProperties,
+        GcsConnectorSpec,
+        ImportRun,
+        S3ConnectorProperties,
+        S3ConnectorSpec,
+    )
     from .provider import ConnectorProvider
     from .resource import (
         CategoryPropertiesArgs,
@@ -66,6 +63,13 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
+    "CategoryProperties": "_api.models",
+    "ConnectorRecord": "_api.models",
+    "GcsConnectorProperties": "_api.models",
+    "GcsConnectorSpec": "_api.models",
+    "ImportRun": "_api.models",
+    "S3ConnectorProperties": "_api.models",
+    "S3ConnectorSpec": "_api.models",
     "MixpanelClient": "_api.client",
     "ConnectorProvider": "provider",
     "Connector": "resource",

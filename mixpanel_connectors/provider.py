@@ -23,6 +23,7 @@ from pulumi.dynamic import (
 from ._api.errors import ConnectorError
 from ._lifecycle.config import SETTINGS_SOURCES, Settings
 from ._lifecycle.core import Lifecycle
+from ._lifecycle.translate import inputs_from_outputs
 
 if TYPE_CHECKING:
     from ._api.client import MixpanelClient
@@ -83,11 +84,20 @@ class ConnectorProvider(ResourceProvider):
         return CreateResult(created.id, created.outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """GET the connector; gone means an empty id, so the engine drops it from state."""
+        """GET the connector; gone means an empty id, so the engine drops it from state.
+
+        Inputs go back only when the live connector changed what they declare.
+        """
         found = self._lifecycle.read(id_, props)
         if not found.id:
             return ReadResult("", {})
-        return ReadResult(found.id, found.outputs, found.inputs)
+        # None keeps the inputs in state: the SDK's host then sends no `inputs` (Read in
+        # pulumi/dynamic/__main__.py), the engine's plugin client leaves them nil (provider.Read
+        # in sdk/go/common/resource/plugin/provider_plugin.go), and RefreshStep.Apply in
+        # pkg/resource/deploy/step.go keeps s.old.Inputs; ReadStep (get) ignores them. Sending
+        # them anyway would serialize the outputs a second time on every refresh.
+        unchanged = found.inputs == inputs_from_outputs(props)
+        return ReadResult(found.id, found.outputs, None if unchanged else found.inputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Inputs that need no new connector change in place; keep every output."""

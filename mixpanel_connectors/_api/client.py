@@ -41,18 +41,17 @@ from .errors import (
     UnexpectedStatusError,
 )
 from .models import (
-    REGION_BASE_URLS,
     ConnectorRecord,
     GcsConnectorSpec,
     ImportRun,
     S3ConnectorSpec,
     describe_invalid,
-    normalize_project_id,
     parse_spec,
     spec_problems,
 )
 from .retries import RetryPolicy, parse_retry_after
-from .urls import check_base_url
+from .rules import normalize_project_id
+from .urls import REGION_BASE_URLS, check_base_url
 
 __all__ = ["MixpanelClient"]
 

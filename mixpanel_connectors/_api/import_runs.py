@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
-from .models import ImportRun
+if TYPE_CHECKING:
+    from .models import ImportRun
 
 __all__ = ["by_time", "first_run", "latest_run"]
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime, timezone
-from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import (
     AliasChoices,
@@ -27,6 +26,21 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from .rules import (
+    RUN_COUNTERS,
+    Compression,
+    ConnectorType,
+    DataFormat,
+    Region,
+    S3Region,
+    gcs_bucket_problem,
+    normalize_project_id,
+    remap_problem,
+    role_arn_problem,
+    s3_bucket_problem,
+)
+from .urls import REGION_BASE_URLS
 
 __all__ = [
     "REGION_BASE_URLS",
@@ -53,114 +67,14 @@ __all__ = [
 ]
 
 
-class ConnectorType(str, Enum):
-    """Where Mixpanel pulls files from."""
-
-    S3_IMPORT = "s3Import"
-    GCS_IMPORT = "gcsImport"
-
-
-class DataFormat(str, Enum):
-    """What the files hold: Mixpanel's own record shapes, or remapped columns."""
-
-    MIXPANEL_EVENT = "mixpanel_event"
-    MIXPANEL_PEOPLE = "mixpanel_people"
-    MIXPANEL_GROUP = "mixpanel_group"
-    REMAP_EVENT = "remap_event"
-    REMAP_PEOPLE = "remap_people"
-    REMAP_GROUP = "remap_group"
-
-
-class Compression(str, Enum):
-    """How the files are compressed."""
-
-    NONE = "none"
-    GZIP = "gzip"
-
-
-class Region(str, Enum):
-    """Mixpanel data residency, which picks the API host."""
-
-    US = "us"
-    EU = "eu"
-    IN = "in"
-
-
-REGION_BASE_URLS: dict[str, str] = {
-    "us": "https://mixpanel.com",
-    "eu": "https://eu.mixpanel.com",
-    "in": "https://in.mixpanel.com",
-}
-
-
-class S3Region(str, Enum):
-    """The AWS regions the connectors API accepts for `s3_region`."""
-
-    US_EAST_1 = "us-east-1"
-    US_EAST_2 = "us-east-2"
-    US_WEST_1 = "us-west-1"
-    US_WEST_2 = "us-west-2"
-    CA_CENTRAL_1 = "ca-central-1"
-    SA_EAST_1 = "sa-east-1"
-    EU_CENTRAL_1 = "eu-central-1"
-    EU_WEST_1 = "eu-west-1"
-    EU_WEST_2 = "eu-west-2"
-    EU_WEST_3 = "eu-west-3"
-    EU_NORTH_1 = "eu-north-1"
-    AP_SOUTH_1 = "ap-south-1"
-    AP_NORTHEAST_1 = "ap-northeast-1"
-    AP_NORTHEAST_2 = "ap-northeast-2"
-    AP_NORTHEAST_3 = "ap-northeast-3"
-    AP_SOUTHEAST_1 = "ap-southeast-1"
-    AP_SOUTHEAST_2 = "ap-southeast-2"
-    CN_NORTH_1 = "cn-north-1"
-    CN_NORTHWEST_1 = "cn-northwest-1"
-
-
-REMAP_REQUIRED_KEYS: dict[DataFormat, tuple[str, ...]] = {
-    DataFormat.REMAP_EVENT: ("event_name", "time", "distinct_id"),
-    DataFormat.REMAP_PEOPLE: ("$distinct_id",),
-    DataFormat.REMAP_GROUP: ("$group_key", "$group_id"),
-}
-
-_S3_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_GCS_BUCKET_PART = re.compile(r"^[a-z0-9][a-z0-9._-]*[a-z0-9]$")
-_IPV4 = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
-_ROLE_ARN = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$")
-
 _Text = Annotated[str, StringConstraints(strict=True)]
 
 
-def _check_s3_bucket(name: str) -> str:
-    if name.startswith("arn:"):
-        raise ValueError(f"expected a bucket name, not an ARN: use {name.rsplit(':', 1)[-1]!r}")
-    if not _S3_BUCKET.match(name) or ".." in name or _IPV4.match(name):
-        raise ValueError(
-            f"{name!r} is not a valid S3 bucket name: 3-63 characters of lowercase letters, "
-            "digits, dots and hyphens, starting and ending with a letter or digit "
-            "(e.g. 'acme-mixpanel-events')"
-        )
-    return name
-
-
-def _check_gcs_bucket(name: str) -> str:
-    if name.startswith("gs://"):
-        raise ValueError(f"expected a bucket name without the gs:// scheme: use {name[5:]!r}")
-    parts = name.split(".")
-    if (
-        not 3 <= len(name) <= 222
-        or any(not _GCS_BUCKET_PART.match(p) and len(p) != 1 for p in parts)
-        or any(len(p) > 63 or not p for p in parts)
-        or not re.match(r"^[a-z0-9]", name)
-        or name.startswith("goog")
-        or "google" in name
-    ):
-        raise ValueError(
-            f"{name!r} is not a valid GCS bucket name: 3-63 characters of lowercase letters, "
-            "digits, dashes, underscores and dots, starting and ending with a letter or digit, "
-            "not starting with 'goog' (e.g. 'acme-mixpanel-people')"
-        )
-    return name
+def _valid(value: str, problem: str | None) -> str:
+    """The value, or the rule's problem raised for pydantic to report."""
+    if problem is not None:
+        raise ValueError(problem)
+    return value
 
 
 class _Spec(BaseModel):
@@ -178,18 +92,12 @@ class S3ConnectorProperties(_Spec):
     @field_validator("s3_bucket")
     @classmethod
     def _bucket(cls, value: str) -> str:
-        return _check_s3_bucket(value)
+        return _valid(value, s3_bucket_problem(value))
 
     @field_validator("s3_role")
     @classmethod
     def _role(cls, value: str) -> str:
-        if not _ROLE_ARN.match(value):
-            raise ValueError(
-                f"{value!r} is not an IAM role ARN; expected "
-                "'arn:aws:iam::<12-digit account>:role/<name>', "
-                "e.g. 'arn:aws:iam::123456789012:role/mixpanel-import'"
-            )
-        return value
+        return _valid(value, role_arn_problem(value))
 
 
 class GcsConnectorProperties(_Spec):
@@ -202,7 +110,7 @@ class GcsConnectorProperties(_Spec):
     @field_validator("gcs_bucket")
     @classmethod
     def _bucket(cls, value: str) -> str:
-        return _check_gcs_bucket(value)
+        return _valid(value, gcs_bucket_problem(value))
 
 
 class CategoryProperties(_Spec):
@@ -227,23 +135,9 @@ class CategoryProperties(_Spec):
         cls, value: dict[str, str] | None, info: ValidationInfo
     ) -> dict[str, str] | None:
         fmt = info.data.get("data_format")
-        if fmt is None:
-            return value
-        required = REMAP_REQUIRED_KEYS.get(DataFormat(fmt))
-        if required is None:
-            if value is not None:
-                raise ValueError(
-                    f"property_remap applies only to remap_* formats, not {fmt}; remove it "
-                    "or use a remap format"
-                )
-            return value
-        missing = [key for key in required if key not in (value or {})]
-        if missing:
-            example = ", ".join(f"{k!r}: '<column>'" for k in required)
-            raise ValueError(
-                f"{fmt} needs property_remap with the keys {', '.join(required)}; "
-                f"missing {', '.join(missing)} (e.g. {{{example}}})"
-            )
+        problem = None if fmt is None else remap_problem(value, fmt)
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
 
@@ -269,7 +163,9 @@ ConnectorSpec = Annotated[
     Annotated[S3ConnectorSpec, Tag("s3Import")] | Annotated[GcsConnectorSpec, Tag("gcsImport")],
     Discriminator("connector_type"),
 ]
-_SPEC_ADAPTER: TypeAdapter[S3ConnectorSpec | GcsConnectorSpec] = TypeAdapter(ConnectorSpec)
+# mypy 1.20 reads the parameter as type[T] in some runs and TypeForm[T] in others (it varied here
+# with the cache); the cast type-checks under both.
+_SPEC_ADAPTER = TypeAdapter(cast("type[S3ConnectorSpec | GcsConnectorSpec]", ConnectorSpec))
 
 
 def parse_spec(data: object) -> S3ConnectorSpec | GcsConnectorSpec:
@@ -322,25 +218,6 @@ def spec_problems(data: object) -> list[tuple[str, str]]:
             problems.append((path, reason))
         return problems
     return []
-
-
-def normalize_project_id(value: object) -> int:
-    """A Mixpanel project id as the integer the API paths use.
-
-    Accepts an int, a numeric string, or an integral float (Pulumi sends 1234567 as 1234567.0).
-    """
-    number: int | None = None
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        number = int(value)
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-    if number is None or number <= 0:
-        raise ValueError(f"a project id is a positive integer such as 1234567, got {value!r}")
-    return number
 
 
 _GO_TIME = re.compile(
@@ -470,15 +347,6 @@ class ImportRunError(_Response):
     @classmethod
     def _code_text(cls, value: object) -> object:
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
-RUN_COUNTERS = (
-    "num_events_imported",
-    "num_events_processed",
-    "num_events_dropped",
-    "num_files_imported",
-    "size_imported",
-)
 
 
 class ImportRun(_Response):

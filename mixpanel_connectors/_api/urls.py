@@ -1,4 +1,5 @@
-"""The base-URL rule, shared by the client and by settings (so check needs no HTTP stack)."""
+"""Where each region's API is, and the base-URL rule: shared by the client and by settings (so
+check needs no HTTP stack)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from urllib.parse import urlsplit
 
 from .errors import ConfigurationError
 
-__all__ = ["check_base_url"]
+__all__ = ["REGION_BASE_URLS", "check_base_url"]
+
+REGION_BASE_URLS: dict[str, str] = {
+    "us": "https://mixpanel.com",
+    "eu": "https://eu.mixpanel.com",
+    "in": "https://in.mixpanel.com",
+}
 
 
 def _is_loopback(host: str) -> bool:

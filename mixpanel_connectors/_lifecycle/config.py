@@ -7,9 +7,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .._api.models import REGION_BASE_URLS, normalize_project_id
 from .._api.retries import RetryPolicy
-from .._api.urls import check_base_url
+from .._api.rules import normalize_project_id
+from .._api.urls import REGION_BASE_URLS, check_base_url
 from .schema import SETTINGS, SettingKind
 
 if TYPE_CHECKING:

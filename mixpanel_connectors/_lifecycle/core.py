@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .._api.errors import ConfigurationError, ConnectorError, MixpanelError, NotFoundError
-from .._api.models import normalize_project_id, parse_spec
+from .._api.rules import normalize_project_id
 from .config import Settings
 from .exactly_once import create_exactly_once, still_exists
 from .ledger import Ledger, owner_label
@@ -180,6 +180,8 @@ class Lifecycle:
                     self._ledger.release(existing)
                     raise
             else:
+                from .._api.models import parse_spec  # the first API call loads pydantic
+
                 connector = create_exactly_once(
                     client,
                     project,

@@ -28,16 +28,16 @@ from .._api.errors import (
     MixpanelError,
     NotFoundError,
 )
-from .._api.models import ConnectorRecord, GcsConnectorSpec, S3ConnectorSpec
 from .ledger import Ledger
 from .translate import SPEC_FIELDS, differences
 
 if TYPE_CHECKING:
     from .._api.client import MixpanelClient
+    from .._api.models import ConnectorRecord, GcsConnectorSpec, S3ConnectorSpec
+
+    Spec = S3ConnectorSpec | GcsConnectorSpec
 
 __all__ = ["CreateFailedError", "create_exactly_once", "still_exists"]
-
-Spec = S3ConnectorSpec | GcsConnectorSpec
 
 
 def _same_spec(connector: ConnectorRecord, spec: Spec) -> bool:

@@ -2,14 +2,27 @@
 
 `python -m mixpanel_connectors._codegen` writes the typed Args classes, their TypedDicts, the
 Connector's signature and outputs, the Settings fields and the reference tables of the docs from
-these declarations; translate.py, config.py, resource.py and `export` read them at run time.
-Imports nothing of the package, so that preview stays light.
+these declarations; translate.py, validation.py, config.py, resource.py and `export` read them
+at run time. Imports nothing of the package but the wire's plain rules (`_api/rules.py`), so
+that preview stays light.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
+
+from .._api.rules import (
+    Compression,
+    DataFormat,
+    S3Region,
+    gcs_bucket_problem,
+    remap_problem,
+    role_arn_problem,
+    s3_bucket_problem,
+    values,
+)
 
 __all__ = [
     "FIELDS",
@@ -38,6 +51,12 @@ class Prop:
     required: bool = False
     default: object = None
     """What check fills in when the key is absent (None: nothing)."""
+    choices: tuple[str, ...] = ()
+    """The only values the API accepts (empty: any value of `type`)."""
+    rule: Callable[..., str | None] | None = None
+    """What is wrong with a value of `type`, or None. Called with the value (None when an
+    optional key is absent), then with the values of the keys in `given`, once they are valid."""
+    given: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,18 +100,26 @@ _S3 = ObjectType(
     "S3ConnectorProperties",
     "Where an `s3Import` connector reads from.",
     (
-        Prop("s3_bucket", "str", "Bucket name (not an ARN), e.g. `acme-events`.", required=True),
+        Prop(
+            "s3_bucket",
+            "str",
+            "Bucket name (not an ARN), e.g. `acme-events`.",
+            required=True,
+            rule=s3_bucket_problem,
+        ),
         Prop(
             "s3_region",
             "str",
             "The bucket's AWS region, one of the API's list, e.g. `us-east-2`.",
             required=True,
+            choices=values(S3Region),
         ),
         Prop(
             "s3_role",
             "str",
             "ARN of the cross-account IAM role Mixpanel assumes to read the bucket.",
             required=True,
+            rule=role_arn_problem,
         ),
         Prop(
             "s3_prefix",
@@ -108,7 +135,11 @@ _GCS = ObjectType(
     "Where a `gcsImport` connector reads from.",
     (
         Prop(
-            "gcs_bucket", "str", "Bucket name without `gs://`, e.g. `acme-people`.", required=True
+            "gcs_bucket",
+            "str",
+            "Bucket name without `gs://`, e.g. `acme-people`.",
+            required=True,
+            rule=gcs_bucket_problem,
         ),
         Prop(
             "gcs_prefix",
@@ -130,14 +161,23 @@ _CATEGORY = ObjectType(
             "mixpanel_event, mixpanel_people, mixpanel_group, remap_event, remap_people or "
             "remap_group.",
             required=True,
+            choices=values(DataFormat),
         ),
-        Prop("compression", "str", "`none` (the default) or `gzip`.", default="none"),
+        Prop(
+            "compression",
+            "str",
+            "`none` (the default) or `gzip`.",
+            default="none",
+            choices=values(Compression),
+        ),
         Prop(
             "property_remap",
             "Mapping[str, pulumi.Input[str]]",
             "For remap_* formats: Mixpanel field -> column name in the files (remap_event needs "
             "event_name, time and distinct_id; remap_people $distinct_id; remap_group $group_key "
             "and $group_id).",
+            rule=remap_problem,
+            given=("data_format",),
         ),
     ),
 )

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.output import Unknown
 
-from .._api.models import ConnectorRecord, normalize_project_id, spec_problems
+from .._api.rules import normalize_project_id
 from .schema import (
     FIELDS,
     field_named,
@@ -22,6 +22,10 @@ from .schema import (
     replacing_fields,
     spec_fields,
 )
+from .validation import spec_problems
+
+if TYPE_CHECKING:
+    from .._api.models import ConnectorRecord
 
 UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SPEC_FIELDS = spec_fields()

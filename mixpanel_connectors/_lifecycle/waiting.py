@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._api.errors import MixpanelError
 from .._api.import_runs import first_run
-from .._api.models import RUN_COUNTERS
+from .._api.rules import RUN_COUNTERS
 
 if TYPE_CHECKING:
     from .._api.client import MixpanelClient

@@ -13,7 +13,7 @@ from enum import Enum
 from importlib import metadata
 from typing import Any
 
-from .._api.models import Compression, ConnectorType, DataFormat, Region, S3Region
+from .._api.rules import Compression, ConnectorType, DataFormat, Region, S3Region
 from .._lifecycle.schema import FIELDS, SETTINGS, Field, ObjectType, Prop, Setting, SettingKind
 from .names import setting_wire_name, wire_name
 

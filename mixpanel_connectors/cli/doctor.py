@@ -15,7 +15,7 @@ from .._api.errors import (
     PermissionDeniedError,
     TransportError,
 )
-from .._api.models import REGION_BASE_URLS
+from .._api.urls import REGION_BASE_URLS
 from .common import (
     EXIT_API_ERROR,
     EXIT_OK,

@@ -113,6 +113,41 @@ def test_refresh_shows_drift_made_behind_pulumis_back(engine: Engine, api: Emula
     assert (plan.op, plan.replaces) == ("replace", ["label", "category_properties"])
 
 
+def test_refresh_of_an_unchanged_connector_sends_no_inputs(engine: Engine) -> None:
+    """The engine keeps the old inputs when Read sends none (RefreshStep.Apply)."""
+    engine.up("events", s3_spec(wait_for_import={"timeout_seconds": 60}))
+    old = engine.state["events"]
+    id_, outs, inputs = engine.host.read("events", old.id, old.outputs, old.inputs)
+    assert (id_, inputs) == (old.id, None)
+    assert outs["connector_id"] == old.id
+    engine.refresh("events")
+    assert engine.state["events"].inputs == old.inputs
+    assert engine.up("events", s3_spec(wait_for_import={"timeout_seconds": 60})).op == "same"
+
+
+def test_refresh_of_a_changed_connector_sends_the_inputs_that_declare_it(
+    engine: Engine, api: Emulator
+) -> None:
+    engine.up("events", s3_spec())
+    old = engine.state["events"]
+    item = api.app.store.get(PROJECT, old.id)
+    assert item is not None
+    drifted = copy.deepcopy(item.record)
+    drifted["connector_properties"]["s3_prefix"] = "moved/"
+    api.app.store.delete(PROJECT, item.connector_id)
+    api.app.store.add(StoredConnector(PROJECT, drifted, item.created_ts))
+
+    _, _, inputs = engine.host.read("events", old.id, old.outputs, old.inputs)
+    assert inputs is not None
+    assert inputs["connector_properties"] == {
+        **old.inputs["connector_properties"],
+        "s3_prefix": "moved/",
+    }
+    assert {k: v for k, v in inputs.items() if k != "connector_properties"} == {
+        k: v for k, v in old.inputs.items() if k != "connector_properties"
+    }
+
+
 def test_refresh_of_a_connector_deleted_behind_pulumis_back_drops_it(
     engine: Engine, api: Emulator
 ) -> None:
