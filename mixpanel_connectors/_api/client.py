@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -188,12 +189,9 @@ class MixpanelClient:
         header = response.headers.get("Date")
         if not header:
             return
-        try:
-            when = parsedate_to_datetime(header)
-        except (TypeError, ValueError):
-            return
-        if when.tzinfo is not None:
-            self._server_offset = when.timestamp() - time.time()
+        epoch = _date_epoch(header)
+        if epoch is not None:
+            self._server_offset = epoch - time.time()
 
     def __repr__(self) -> str:
         return f"MixpanelClient(base_url={self.base_url!r}, username={self._auth.username!r})"
@@ -568,6 +566,17 @@ class MixpanelClient:
 
 class _DeadlinePassed(Exception):
     """The body was still arriving when the operation's deadline passed."""
+
+
+@functools.lru_cache(maxsize=4)
+def _date_epoch(header: str) -> float | None:
+    """A Date header as epoch seconds; cached, as it changes once a second and every answer
+    carries one."""
+    try:
+        when = parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
+    return when.timestamp() if when.tzinfo is not None else None
 
 
 def _read_body(response: requests.Response, deadline: float | None) -> None:
