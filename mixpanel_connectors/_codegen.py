@@ -128,6 +128,7 @@ def connector_block(decl: Declaration) -> list[str]:
 
 
 _SETTING_TYPES = {
+    "username": "str",
     "text": "str",
     "project": "int",
     "region": "str",

@@ -178,6 +178,10 @@ def remap_problem(remap: Mapping[str, str] | None, data_format: str) -> str | No
     )
 
 
+MAX_PROJECT_ID = 2**53 - 1
+"""The largest integer a float (how Pulumi sends numbers) holds exactly."""
+
+
 def normalize_project_id(value: object) -> int:
     """A Mixpanel project id as the integer the API paths use.
 
@@ -194,4 +198,9 @@ def normalize_project_id(value: object) -> int:
         number = int(value.strip())
     if number is None or number <= 0:
         raise ValueError(f"a project id is a positive integer such as 1234567, got {value!r}")
+    if number > MAX_PROJECT_ID:
+        raise ValueError(
+            f"a project id is at most {MAX_PROJECT_ID} (larger numbers lose digits on the way "
+            f"through Pulumi, which sends numbers as floats), got {value!r}"
+        )
     return number

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -54,6 +55,8 @@ class Settings:
     """Seconds per operation in total, retries included."""
     # END GENERATED settings
     problems: tuple[str, ...] = ()
+    unusable: frozenset[str] = frozenset()
+    """Settings given with a value that could not be used (so not reported missing too)."""
 
     @classmethod
     def resolve(
@@ -72,6 +75,7 @@ class Settings:
         environ = os.environ if environ is None else environ
         problems: list[str] = []
         values: dict[str, Any] = {}
+        unusable: set[str] = set()
 
         for setting in SETTINGS:
             raw = config.get(setting.key)
@@ -86,7 +90,8 @@ class Settings:
                 shown = "<hidden>" if setting.secret else repr(_redacted(str(raw)))
                 named = f"{origin} {shown}" if origin.startswith("--") else f"{origin} = {shown}"
                 problems.append(f"{named} cannot be used: {exc}")
-        return cls(**values, problems=tuple(problems))
+                unusable.add(setting.name)
+        return cls(**values, problems=tuple(problems), unusable=frozenset(unusable))
 
     def missing_credentials(self) -> list[str]:
         """What to set for each credential that is missing."""
@@ -96,7 +101,7 @@ class Settings:
                 ("service_account", "service account username"),
                 ("secret", "service account secret"),
             )
-            if not getattr(self, setting)
+            if not getattr(self, setting) and setting not in self.unusable
         ]
 
     def retry_policy(self) -> RetryPolicy:
@@ -127,22 +132,49 @@ def _region(value: Any) -> str:
     return text
 
 
+def _text(value: Any) -> str:
+    """A credential: text that HTTP Basic authentication can carry (messages never echo it)."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {type(value).__name__}")
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError("it contains a control character (a stray newline?)")
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise ValueError(
+            "it contains a character HTTP Basic authentication cannot send (only Latin-1 text); "
+            "copy it again from Mixpanel's project settings"
+        ) from None
+    return value
+
+
+def _username(value: Any) -> str:
+    text = _text(value)
+    if ":" in text:
+        raise ValueError("a service account username has no ':' (HTTP Basic auth splits there)")
+    return text
+
+
 def _positive_float(value: Any) -> float:
     number = float(value)
-    if not number > 0:
-        raise ValueError("expected a positive number of seconds")
+    if not (number > 0 and math.isfinite(number)):
+        raise ValueError("expected a positive, finite number of seconds")
     return number
+
+
+MAX_RETRIES = 100
 
 
 def _count(value: Any) -> int:
     number = float(value)
-    if not number.is_integer() or number < 0:
-        raise ValueError("expected a whole number, 0 or more")
+    if not number.is_integer() or not 0 <= number <= MAX_RETRIES:
+        raise ValueError(f"expected a whole number from 0 to {MAX_RETRIES}")
     return int(number)
 
 
 _CONVERT: dict[SettingKind, Callable[[Any], Any]] = {
-    "text": str,
+    "text": _text,
+    "username": _username,
     "project": normalize_project_id,
     "region": _region,
     "url": check_base_url,

@@ -335,7 +335,7 @@ def property_objects(fields: tuple[Field, ...] = FIELDS) -> tuple[str, ...]:
     return tuple(f.name for f in fields if f.input is not None and f.from_api and f.objects)
 
 
-SettingKind = Literal["text", "project", "region", "url", "seconds", "count"]
+SettingKind = Literal["username", "text", "project", "region", "url", "seconds", "count"]
 
 
 @dataclass(frozen=True)
@@ -359,7 +359,7 @@ SETTINGS: tuple[Setting, ...] = (
         "service_account",
         "mixpanel:serviceAccount",
         "MIXPANEL_SERVICE_ACCOUNT",
-        "text",
+        "username",
         "The service account's username.",
         required=True,
         flag="--service-account",

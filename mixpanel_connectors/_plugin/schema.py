@@ -49,6 +49,7 @@ _TYPES: dict[str, dict[str, Any]] = {
 """The declaration's Python types as schema types (`| None` only makes an output optional)."""
 
 _SETTING_TYPES: dict[SettingKind, dict[str, Any]] = {
+    "username": {"type": "string"},
     "text": {"type": "string"},
     "project": {"type": "integer"},
     "region": {"type": "string", "$ref": "#/types/mixpanel:index:Region"},

@@ -98,3 +98,17 @@ def test_a_credential_in_a_base_url_is_never_repeated(host: PluginHost) -> None:
     _, failures = host.check_config(config)
     assert [f.property for f in failures] == ["baseUrl"]
     assert SECRET not in failures[0].reason
+
+
+def test_credentials_the_client_cannot_send_are_refused_before_any_create(
+    host: PluginHost, api: Emulator
+) -> None:
+    secret = "TOPSECRET-xyz-123\u00e9\u20ac"
+    news = {"serviceAccount": 5.0, "serviceAccountSecret": secret, "baseUrl": api.url}
+    response = check_config(host, news)
+    named = {f.property: f.reason for f in response.failures}
+    assert set(named) == {"serviceAccount", "serviceAccountSecret"}
+    assert "expected text, got float" in named["serviceAccount"]
+    assert "only Latin-1 text" in named["serviceAccountSecret"]
+    assert "TOPSECRET" not in named["serviceAccountSecret"]
+    assert "\u20ac" not in named["serviceAccountSecret"]

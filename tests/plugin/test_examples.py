@@ -127,6 +127,15 @@ def test_yaml_programs_set_only_declared_properties(where: str, text: str) -> No
 
 
 @pytest.mark.parametrize(("where", "text"), YAML_PROGRAMS, ids=[w for w, _ in YAML_PROGRAMS])
+def test_yaml_programs_reference_only_what_they_declare(where: str, text: str) -> None:
+    program = yaml.safe_load(text)
+    declared = {*program.get("resources", {}), *program.get("config", {})}
+    declared |= set(program.get("variables", {}))
+    roots = {ref[2:-1].split(".")[0].split("[")[0] for ref in INTERPOLATION.findall(text)}
+    assert roots - declared == set(), f"{where} references undeclared names"
+
+
+@pytest.mark.parametrize(("where", "text"), YAML_PROGRAMS, ids=[w for w, _ in YAML_PROGRAMS])
 def test_yaml_programs_pass_the_plugins_check_in_a_first_preview(
     host: PluginHost, where: str, text: str
 ) -> None:

@@ -104,6 +104,29 @@ def test_unusable_settings_are_reported_by_config_key() -> None:
     assert "mixpanel:projectId = 'abc'" in settings.problems[0]
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "reason"),
+    [
+        ("mixpanel:serviceAccountSecret", "TOPSECRET-xyz-123\u00e9\u20ac", "only Latin-1 text"),
+        ("mixpanel:serviceAccountSecret", "TOPSECRET-xyz-123\n", "control character"),
+        ("mixpanel:serviceAccount", "de:mo", "has no ':'"),
+        ("mixpanel:readTimeout", "inf", "finite"),
+        ("mixpanel:timeoutSeconds", "1e309", "finite"),
+        ("mixpanel:maxRetries", "1000000000", "from 0 to 100"),
+        ("mixpanel:projectId", "9007199254740993", "at most 9007199254740991"),
+    ],
+)
+def test_settings_the_client_cannot_use_fail_check_without_echoing_secrets(
+    key: str, value: str, reason: str
+) -> None:
+    settings = Settings.resolve({key: value}, {})
+    assert len(settings.problems) == 1
+    assert reason in settings.problems[0]
+    if "Secret" in key:
+        assert "TOPSECRET" not in settings.problems[0]
+        assert "\u20ac" not in settings.problems[0]
+
+
 def test_unknown_values_are_never_an_error_and_stay_unknown() -> None:
     news = s3_spec()
     news["connector_properties"]["s3_bucket"] = Unknown()
