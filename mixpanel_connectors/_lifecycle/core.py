@@ -27,6 +27,7 @@ from .translate import (
     declared_keys,
     declared_of,
     differences,
+    dropped_keys,
     inputs_from_outputs,
     normalize_inputs,
     outputs,
@@ -153,6 +154,7 @@ class Lifecycle:
             changed.append("wait_for_import")
             details.append(Difference("wait_for_import", "failed", news.get("wait_for_import")))
         if changed:
+            details.extend(dropped_keys(olds, news, changed))
             if isinstance(connector_id, str):
                 self._ledger.replacing(owner, connector_id)
             return Diffed(changes=True, replaces=changed, details=details)

@@ -314,6 +314,25 @@ def changed_paths(olds: dict[str, Any], news: dict[str, Any]) -> list[Difference
     return compare(olds, {key: new.get(key) for key in REPLACING_FIELDS})
 
 
+def dropped_keys(olds: dict[str, Any], news: dict[str, Any], fields: list[str]) -> list[Difference]:
+    """Keys of the property objects in `fields` that the old outputs declared and the new
+    inputs no longer do: worth showing when those objects are replaced anyway (a dropped key
+    alone replaces nothing: the connector keeps its value)."""
+    before = declared_of(olds)
+    found: list[Difference] = []
+    for name in fields:
+        new = news.get(name)
+        old = olds.get(name)
+        if name not in PROPERTY_OBJECTS or not isinstance(new, dict) or not isinstance(old, dict):
+            continue
+        found.extend(
+            Difference(f"{name}.{key}", old.get(key), None)
+            for key in before.get(name, [])
+            if key not in new and old.get(key) is not None
+        )
+    return found
+
+
 def changed_fields(olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
     """The top-level names of `changed_paths`, in declaration order."""
     paths = {found.path.split(".")[0] for found in changed_paths(olds, news)}

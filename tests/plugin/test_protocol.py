@@ -137,6 +137,20 @@ def test_changing_the_prefix_replaces_with_a_detailed_diff(host: PluginHost) -> 
     assert response.deleteBeforeReplace
 
 
+def test_changing_the_connector_type_shows_the_keys_it_drops(host: PluginHost) -> None:
+    id_, _, outs = create(host, S3_WIRE)
+    to_gcs = {
+        **S3_WIRE,
+        "connectorType": "gcsImport",
+        "connectorProperties": {"gcsBucket": "acme-people"},
+    }
+    found = kinds(diff(host, id_, outs, to_gcs))
+    assert found["connectorType"] == "UPDATE_REPLACE"
+    assert found["connectorProperties.gcsBucket"] == "ADD_REPLACE"
+    for dropped in ("s3Bucket", "s3Region", "s3Role", "s3Prefix"):
+        assert found[f"connectorProperties.{dropped}"] == "DELETE_REPLACE"
+
+
 def test_each_changed_field_has_its_own_path_and_kind(host: PluginHost) -> None:
     id_, _, outs = create(host, S3_WIRE)
     remap = {"event_name": "e", "time": "t", "distinct_id": "d"}
