@@ -15,6 +15,7 @@ from .._lifecycle.schema import FIELDS, Setting
 
 __all__ = [
     "from_wire",
+    "misnamed",
     "path_from_wire",
     "path_to_wire",
     "setting_wire_name",
@@ -109,3 +110,22 @@ def path_to_wire(path: str) -> str:
 def path_from_wire(path: str) -> str:
     """`connectorProperties.s3Prefix` -> `connector_properties.s3_prefix`."""
     return _FROM_WIRE.path(path)
+
+
+def misnamed(props: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Declared names given in the Python spelling (`s3_bucket` for `s3Bucket`), as (path,
+    reason): accepted as they are, they would merge with or shadow the schema's name."""
+    found: list[tuple[str, str]] = []
+    for key, value in props.items():
+        wire = _TO_WIRE.top.get(key)
+        if wire is not None and wire != key:
+            found.append((key, f"{key!r} is not a property: its name is {wire!r}"))
+        inner = _TO_WIRE.nested.get(_FROM_WIRE.top.get(key, ""), {})
+        if isinstance(value, Mapping):
+            for sub in value:
+                sub_wire = inner.get(sub)
+                if sub_wire is not None and sub_wire != sub:
+                    found.append(
+                        (f"{key}.{sub}", f"{sub!r} is not a property: its name is {sub_wire!r}")
+                    )
+    return found

@@ -39,7 +39,7 @@ from .._api.errors import ConnectorError, MixpanelError
 from .._lifecycle.core import Diffed, Lifecycle
 from .._lifecycle.schema import FIELDS
 from .._lifecycle.translate import OWNER_KEY
-from .names import from_wire, path_to_wire, to_wire, wire_name
+from .names import from_wire, misnamed, path_to_wire, to_wire, wire_name
 from .schema import schema_json
 from .settings import config_of, config_problems
 from .values import plain_map, property_map
@@ -104,7 +104,9 @@ class MixpanelProvider(Provider):
         olds = self._plain(request.old_inputs, request.name) if request.old_inputs else {}
         news = self._plain(request.new_inputs, request.name)
         checked = await self._run(self._lifecycle.check, olds, news)
-        failures = [CheckFailure(path_to_wire(path), reason) for path, reason in checked.problems]
+        given = plain_map(request.new_inputs)
+        failures = [CheckFailure(path, reason) for path, reason in misnamed(given)]
+        failures += [CheckFailure(path_to_wire(path), reason) for path, reason in checked.problems]
         return CheckResponse(inputs=self._wire(checked.inputs), failures=failures)
 
     async def diff(self, request: DiffRequest) -> DiffResponse:

@@ -240,3 +240,17 @@ def test_secret_marked_config_reaches_the_lifecycle(api: Emulator) -> None:
         host.call("Configure", request)
         id_, _, _ = create(host, S3_WIRE)
         assert id_
+
+
+def test_a_python_spelling_of_a_property_is_refused_naming_the_schemas(host: PluginHost) -> None:
+    news = {
+        **S3_WIRE,
+        "connector_type": "gcsImport",
+        "connectorProperties": {**S3_WIRE["connectorProperties"], "s3_bucket": "acme-other"},
+    }
+    reasons = {f.property: f.reason for f in check(host, news).failures}
+    assert (
+        reasons["connector_type"]
+        == "'connector_type' is not a property: its name is 'connectorType'"
+    )
+    assert reasons["connectorProperties.s3_bucket"].endswith("its name is 's3Bucket'")
