@@ -210,9 +210,8 @@ class Connector(pulumi.dynamic.Resource, module="mixpanel", name="Connector"):
     label: pulumi.Output[str]
     """Free text shown in Mixpanel."""
     connector_properties: pulumi.Output[dict[str, Any]]
-    """Where the files are: S3ConnectorPropertiesArgs or GcsConnectorPropertiesArgs (or their dict
-    forms), matching the type. As an output, as the API returned them (keys the server adds
-    included)."""
+    """Where the files are: the S3 or the GCS properties, matching the type. As an output, as the
+    API returned them (keys the server adds included)."""
     category_properties: pulumi.Output[dict[str, Any]]
     """Data format, compression and remap. As an output, as the API returned them (keys the server
     adds included)."""
@@ -221,7 +220,8 @@ class Connector(pulumi.dynamic.Resource, module="mixpanel", name="Connector"):
     region: pulumi.Output[str]
     """The data residency whose API holds it: us, eu or in; recorded in state."""
     connector_id: pulumi.Output[str]
-    """The connector's id, as the API assigned it (also the resource id)."""
+    """The connector's id, as the API assigned it (also the resource id, which is
+    `<project_id>:<connector_id>` after an import)."""
     status: pulumi.Output[str | None]
     """active, paused or stopped (the API may also say nothing)."""
     created_at: pulumi.Output[str | None]
@@ -252,9 +252,8 @@ class Connector(pulumi.dynamic.Resource, module="mixpanel", name="Connector"):
         """Declare a connector.
 
         :param connector_type: `s3Import` or `gcsImport`.
-        :param connector_properties: Where the files are: S3ConnectorPropertiesArgs or
-            GcsConnectorPropertiesArgs (or their dict forms), matching the type. As an output, as
-            the API returned them (keys the server adds included).
+        :param connector_properties: Where the files are: the S3 or the GCS properties, matching the
+            type. As an output, as the API returned them (keys the server adds included).
         :param category_properties: Data format, compression and remap. As an output, as the API
             returned them (keys the server adds included).
         :param label: Free text shown in Mixpanel.

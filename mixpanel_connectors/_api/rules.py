@@ -63,7 +63,7 @@ class Region(str, Enum):
 
 
 class S3Region(str, Enum):
-    """The AWS regions the connectors API accepts for `s3_region`."""
+    """The AWS regions the connectors API accepts for an S3 connector's bucket region."""
 
     US_EAST_1 = "us-east-1"
     US_EAST_2 = "us-east-2"

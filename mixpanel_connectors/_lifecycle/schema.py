@@ -215,9 +215,8 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "connector_properties",
-        "Where the files are: S3ConnectorPropertiesArgs or GcsConnectorPropertiesArgs (or their "
-        "dict forms), matching the type. As an output, as the API returned them (keys the server "
-        "adds included).",
+        "Where the files are: the S3 or the GCS properties, matching the type. As an output, as "
+        "the API returned them (keys the server adds included).",
         input="ConnectorPropertiesInput",
         output="dict[str, Any]",
         required=True,
@@ -269,7 +268,8 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "connector_id",
-        "The connector's id, as the API assigned it (also the resource id).",
+        "The connector's id, as the API assigned it (also the resource id, which is "
+        "`<project_id>:<connector_id>` after an import).",
         output="str",
         from_api=True,
     ),

@@ -187,7 +187,7 @@ def package_schema() -> dict[str, Any]:
         "version": version(),
         "description": "Mixpanel Cloud Import connectors, with exactly-once creates and previews "
         "that name each changed field.",
-        "keywords": ["pulumi", "mixpanel", "category/utility", "kind/native"],
+        "keywords": ["pulumi", "mixpanel", "category/utility"],
         "license": "Apache-2.0",
         "config": {"variables": settings},
         "provider": {
