@@ -75,22 +75,36 @@ def _touches_unknown(data: dict[str, Any], path: str) -> bool:
     return any(is_unknown(v) for v in values) or contains_unknown(values[-1])
 
 
+def _default_plan(name: str) -> tuple[bool, tuple[tuple[str, object, str], ...]]:
+    """Whether the property object has one type, and each default as (key, value, family)."""
+    objects = field_named(name).objects
+    defaults = tuple(
+        (prop.name, prop.default, prop.name.split("_", 1)[0] + "_")
+        for obj in objects
+        for prop in obj.props
+        if prop.default is not None
+    )
+    return len(objects) == 1, defaults
+
+
+_DEFAULT_PLANS = {name: _default_plan(name) for name in PROPERTY_OBJECTS}
+
+
 def canonical(name: str, value: object) -> object:
     """A property object with its declared defaults filled in and null fields dropped.
 
     Of several object types (S3 or GCS), a default applies when a key of its family (`s3_`)
     is present. Other properties are returned as they are.
     """
-    if name not in PROPERTY_OBJECTS or not isinstance(value, dict):
+    plan = _DEFAULT_PLANS.get(name)
+    if plan is None or not isinstance(value, dict):
         return value
+    single, defaults = plan
     out = {k: v for k, v in value.items() if v is not None}
-    objects = field_named(name).objects
-    for obj in objects:
-        for prop in obj.props:
-            family = prop.name.split("_", 1)[0] + "_"
-            applies = len(objects) == 1 or any(k.startswith(family) for k in out)
-            if prop.default is not None and prop.name not in out and applies:
-                out[prop.name] = prop.default
+    families = {k.split("_", 1)[0] + "_" for k in out if isinstance(k, str)}
+    for key, default, family in defaults:
+        if key not in out and (single or family in families):
+            out[key] = default
     return out
 
 
