@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
 from google.protobuf import struct_pb2
@@ -30,6 +31,7 @@ __all__ = [
     "UNKNOWN",
     "CheckFailed",
     "DiffOutcome",
+    "GrpcHost",
     "ProviderCallError",
     "ProviderHost",
     "diff_outcome",
@@ -44,6 +46,8 @@ _HOST_MAIN = (
     "import runpy, signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
     "runpy.run_module('pulumi.dynamic', run_name='__main__', alter_sys=True)"
 )
+
+_Host = TypeVar("_Host", bound="GrpcHost")
 
 UNKNOWN = UNKNOWN_SENTINEL
 """Put this value into news to stand for an output that is not known yet (preview only)."""
@@ -124,83 +128,97 @@ def from_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
     return {k: mark_unknowns(v) for k, v in props.items() if k != PROVIDER_KEY}
 
 
-class ProviderHost:
-    """One dynamic-provider host process, and the gRPC calls the engine would make to it.
+class GrpcHost:
+    """A provider process the engine would start, and the engine's calls to it over gRPC.
 
-    Safe to call from several threads at once (the host runs 4 workers, as under the engine).
+    Subclasses say how the process starts and how properties go on the wire; the calls take and
+    return the lifecycle's snake_case properties. Safe to call from several threads at once,
+    as the engine does.
     """
+
+    type_token: str
+    _stop_signal: int = signal.SIGTERM
+    _grace_seconds: float = 10.0
 
     def __init__(
         self,
-        provider: ResourceProvider,
+        command: list[str],
         *,
-        project: str = "test",
-        stack: str = "dev",
-        env: dict[str, str] | None = None,
-        cwd: str | Path | None = None,
-        type_token: str = "pulumi-python:dynamic/mixpanel:Connector",
+        project: str,
+        stack: str,
+        env: dict[str, str],
+        cwd: str | Path | None,
     ) -> None:
-        self.blob = serialize_provider(provider)
         self.project = project
         self.stack = stack
-        self.type_token = type_token
-        self._stderr = tempfile.NamedTemporaryFile(prefix="provider-host-", suffix=".log")  # noqa: SIM115
-        full_env = {**os.environ, **(env or {}), "PULUMI_PROJECT": project}
+        self._stderr = tempfile.NamedTemporaryFile(prefix="provider-", suffix=".log")  # noqa: SIM115
         self._process = subprocess.Popen(
-            [sys.executable, "-u", "-c", _HOST_MAIN],
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            cwd=cwd,
-            env=full_env,
+            command, stdout=subprocess.PIPE, stderr=self._stderr, cwd=cwd, env=env
         )
         assert self._process.stdout is not None
         line = self._process.stdout.readline().decode().strip()
         if not line.isdigit():
             self.close()
-            raise RuntimeError(
-                f"the provider host did not print a port (got {line!r}): {self.stderr}"
-            )
+            raise RuntimeError(f"the provider did not print a port (got {line!r}): {self.stderr}")
         self.port = int(line)
         self._channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
         self._stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
 
     @property
     def pid(self) -> int:
-        """The host process's id (to measure its memory, or to kill it)."""
+        """The process's id (to measure its memory, or to kill it)."""
         return self._process.pid
 
     @property
     def stub(self) -> provider_pb2_grpc.ResourceProviderStub:
-        """The gRPC stub, for callers that build their own requests (the benchmarks do)."""
+        """The gRPC stub, for callers that build their own requests."""
         return self._stub
 
     @property
     def stderr(self) -> str:
-        """Everything the host wrote to stderr so far."""
+        """Everything the process wrote to stderr so far."""
         return Path(self._stderr.name).read_text(errors="replace")
 
     def urn(self, name: str) -> str:
         return resource_urn(name, self.type_token, stack=self.stack, project=self.project)
 
-    def _call(self, method: str, request: Any) -> Any:
+    def call(self, method: str, request: Any) -> Any:
+        """One gRPC call; a failure raises ProviderCallError."""
         try:
             return getattr(self._stub, method)(request, timeout=600)
         except grpc.RpcError as exc:
-            raise ProviderCallError(method, exc.code(), exc.details() or "") from None
+            details = exc.details() or ""
+            raise ProviderCallError(method, exc.code(), details, self._message(details)) from None
 
-    def _news(self, props: dict[str, Any], preview: bool) -> dict[str, Any]:
+    # -- how a face puts properties on the wire ----------------------------------------------------
+
+    def _message(self, details: str) -> str | None:
+        """The error's own message in a failure's details (None: its last line)."""
+        return None
+
+    def _olds(self, props: dict[str, Any]) -> struct_pb2.Struct:
+        """Properties from state (old outputs or inputs) as the engine sends them."""
+        raise NotImplementedError
+
+    def _news(self, props: dict[str, Any], *, preview: bool = False) -> struct_pb2.Struct:
+        """The program's properties; unknown values only during preview."""
         if not preview and contains_unknown(props):
             raise ValueError("unknown values reach the provider only during preview")
-        return {**props, PROVIDER_KEY: self.blob}
+        return self._olds(props)
 
-    # -- the calls ---------------------------------------------------------------------------------
+    def _decoded(self, struct: struct_pb2.Struct) -> dict[str, Any]:
+        """An answer's properties with the lifecycle's names."""
+        return from_struct(struct)
 
-    def configure(self, config: dict[str, str]) -> None:
-        """Send the whole stack config with namespaced keys (`mixpanel:projectId`), decrypted."""
-        request = provider_pb2.ConfigureRequest(
-            variables=config, args=to_struct(dict(config)), acceptSecrets=True, acceptResources=True
-        )
-        self._call("Configure", request)
+    def _path(self, path: str) -> str:
+        """A property path of an answer (a failure's, a replacement's) with the lifecycle's
+        names."""
+        return path
+
+    def _read_inputs(self, response: Any) -> dict[str, Any] | None:
+        return self._decoded(response.inputs) if response.HasField("inputs") else None
+
+    # -- the engine's calls ------------------------------------------------------------------------
 
     def check(
         self, name: str, olds: dict[str, Any], news: dict[str, Any], *, preview: bool = False
@@ -209,12 +227,12 @@ class ProviderHost:
             urn=self.urn(name),
             name=name,
             type=self.type_token,
-            olds=to_struct({**olds, PROVIDER_KEY: self.blob} if olds else {}),
-            news=to_struct(self._news(news, preview)),
+            olds=self._olds(olds) if olds else to_struct({}),
+            news=self._news(news, preview=preview),
         )
-        response = self._call("Check", request)
-        failures = [InputFailure(f.property, f.reason) for f in response.failures]
-        return from_struct(response.inputs), failures
+        response = self.call("Check", request)
+        failures = [InputFailure(self._path(f.property), f.reason) for f in response.failures]
+        return self._decoded(response.inputs), failures
 
     def diff(
         self,
@@ -232,41 +250,39 @@ class ProviderHost:
             urn=self.urn(name),
             name=name,
             type=self.type_token,
-            olds=to_struct({**olds, PROVIDER_KEY: self.blob}),
-            news=to_struct(self._news(news, preview)),
-            old_inputs=to_struct({**old_inputs, PROVIDER_KEY: self.blob}),
+            olds=self._olds(olds),
+            news=self._news(news, preview=preview),
+            old_inputs=self._olds(old_inputs),
         )
-        return diff_outcome(self._call("Diff", request))
+        outcome = diff_outcome(self.call("Diff", request))
+        outcome.replaces = [self._path(path) for path in outcome.replaces]
+        return outcome
 
     def create(self, name: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         request = provider_pb2.CreateRequest(
-            urn=self.urn(name),
-            name=name,
-            type=self.type_token,
-            properties=to_struct(self._news(props, False)),
+            urn=self.urn(name), name=name, type=self.type_token, properties=self._news(props)
         )
-        response = self._call("Create", request)
+        response = self.call("Create", request)
         if not response.id:
             raise ProviderCallError(
                 "Create", grpc.StatusCode.UNKNOWN, "the provider returned no id"
             )
-        return response.id, from_struct(response.properties)
+        return response.id, self._decoded(response.properties)
 
     def read(
         self, name: str, id_: str, props: dict[str, Any], inputs: dict[str, Any]
     ) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
-        """Refresh (props = old outputs) or get (props = inputs = the program's properties)."""
+        """Refresh (props = old outputs), get or import (props = inputs = what is known)."""
         request = provider_pb2.ReadRequest(
             id=id_,
             urn=self.urn(name),
             name=name,
             type=self.type_token,
-            properties=to_struct({**props, PROVIDER_KEY: self.blob}),
-            inputs=to_struct({**inputs, PROVIDER_KEY: self.blob}),
+            properties=self._olds(props),
+            inputs=self._olds(inputs),
         )
-        response = self._call("Read", request)
-        new_inputs = from_struct(response.inputs) if response.HasField("inputs") else None
-        return response.id, from_struct(response.properties), new_inputs
+        response = self.call("Read", request)
+        return response.id, self._decoded(response.properties), self._read_inputs(response)
 
     def update(
         self,
@@ -281,11 +297,11 @@ class ProviderHost:
             urn=self.urn(name),
             name=name,
             type=self.type_token,
-            olds=to_struct({**olds, PROVIDER_KEY: self.blob}),
-            news=to_struct(self._news(news, False)),
-            old_inputs=to_struct({**old_inputs, PROVIDER_KEY: self.blob}),
+            olds=self._olds(olds),
+            news=self._news(news),
+            old_inputs=self._olds(old_inputs),
         )
-        return from_struct(self._call("Update", request).properties)
+        return self._decoded(self.call("Update", request).properties)
 
     def delete(
         self, name: str, id_: str, props: dict[str, Any], old_inputs: dict[str, Any]
@@ -295,28 +311,64 @@ class ProviderHost:
             urn=self.urn(name),
             name=name,
             type=self.type_token,
-            properties=to_struct({**props, PROVIDER_KEY: self.blob}),
-            old_inputs=to_struct({**old_inputs, PROVIDER_KEY: self.blob}),
+            properties=self._olds(props),
+            old_inputs=self._olds(old_inputs),
         )
-        self._call("Delete", request)
+        self.call("Delete", request)
 
-    def close(self) -> None:
-        """Stop the host process."""
+    def close(self, grace_seconds: float | None = None) -> int | None:
+        """Stop the process as the engine does: its signal, then a kill after the grace period
+        (`grace_seconds`, or the face's).
+
+        Returns the exit code (negative: killed by that signal).
+        """
         if getattr(self, "_channel", None) is not None:
             self._channel.close()
         if self._process.poll() is None:
-            self._process.terminate()
+            self._process.send_signal(self._stop_signal)
             try:
-                self._process.wait(timeout=10)
+                self._process.wait(timeout=grace_seconds or self._grace_seconds)
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
         if self._process.stdout is not None:
             self._process.stdout.close()
         self._stderr.close()
+        return self._process.returncode
 
-    def __enter__(self) -> ProviderHost:
+    def __enter__(self: _Host) -> _Host:
         return self
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+class ProviderHost(GrpcHost):
+    """The SDK's dynamic-provider host (`python -m pulumi.dynamic`, 4 worker threads), every
+    property carrying the pickled provider as the engine's state does."""
+
+    def __init__(
+        self,
+        provider: ResourceProvider,
+        *,
+        project: str = "test",
+        stack: str = "dev",
+        env: dict[str, str] | None = None,
+        cwd: str | Path | None = None,
+        type_token: str = "pulumi-python:dynamic/mixpanel:Connector",
+    ) -> None:
+        self.blob = serialize_provider(provider)
+        self.type_token = type_token
+        full_env = {**os.environ, **(env or {}), "PULUMI_PROJECT": project}
+        command = [sys.executable, "-u", "-c", _HOST_MAIN]
+        super().__init__(command, project=project, stack=stack, env=full_env, cwd=cwd)
+
+    def _olds(self, props: dict[str, Any]) -> struct_pb2.Struct:
+        return to_struct({**props, PROVIDER_KEY: self.blob})
+
+    def configure(self, config: dict[str, str]) -> None:
+        """Send the whole stack config with namespaced keys (`mixpanel:projectId`), decrypted."""
+        request = provider_pb2.ConfigureRequest(
+            variables=config, args=to_struct(dict(config)), acceptSecrets=True, acceptResources=True
+        )
+        self.call("Configure", request)
