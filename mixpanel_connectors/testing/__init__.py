@@ -5,15 +5,23 @@
 engine's workflows (preview, up, refresh, get, import, destroy) through either.
 """
 
-from .engine import Engine, Host, ResourceState, Step
-from .host import UNKNOWN, CheckFailed, InputFailure, ProviderCallError, ProviderHost, to_struct
+from .engine import Engine, ResourceState, Step
+from .host import (
+    UNKNOWN,
+    CheckFailed,
+    GrpcHost,
+    InputFailure,
+    ProviderCallError,
+    ProviderHost,
+    to_struct,
+)
 from .plugin_host import PluginHost
 
 __all__ = [
     "UNKNOWN",
     "CheckFailed",
     "Engine",
-    "Host",
+    "GrpcHost",
     "InputFailure",
     "PluginHost",
     "ProviderCallError",

@@ -8,50 +8,12 @@ offline runner see what a real `pulumi up` would do to the provider.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from .._lifecycle.translate import OWNER_KEY
-from .host import UNKNOWN, CheckFailed, DiffOutcome, InputFailure
+from .host import UNKNOWN, CheckFailed, GrpcHost, InputFailure
 
-__all__ = ["Engine", "Host", "ResourceState", "Step"]
-
-
-class Host(Protocol):
-    """The engine's calls to one provider: `ProviderHost` (dynamic) or `PluginHost` (plugin)."""
-
-    def check(
-        self, name: str, olds: dict[str, Any], news: dict[str, Any], *, preview: bool = False
-    ) -> tuple[dict[str, Any], list[InputFailure]]: ...
-
-    def diff(
-        self,
-        name: str,
-        id_: str,
-        olds: dict[str, Any],
-        news: dict[str, Any],
-        old_inputs: dict[str, Any],
-        *,
-        preview: bool = False,
-    ) -> DiffOutcome: ...
-
-    def create(self, name: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]: ...
-
-    def read(
-        self, name: str, id_: str, props: dict[str, Any], inputs: dict[str, Any]
-    ) -> tuple[str, dict[str, Any], dict[str, Any] | None]: ...
-
-    def update(
-        self,
-        name: str,
-        id_: str,
-        olds: dict[str, Any],
-        news: dict[str, Any],
-        old_inputs: dict[str, Any],
-    ) -> dict[str, Any]: ...
-
-    def delete(
-        self, name: str, id_: str, props: dict[str, Any], old_inputs: dict[str, Any]
-    ) -> None: ...
+__all__ = ["Engine", "ResourceState", "Step"]
 
 
 @dataclass
@@ -90,7 +52,7 @@ def _without_unknowns(value: Any) -> Any:
 class Engine:
     """One stack's worth of Connectors, driven through a provider host or the plugin."""
 
-    def __init__(self, host: Host) -> None:
+    def __init__(self, host: GrpcHost) -> None:
         self.host = host
         self.state: dict[str, ResourceState] = {}
 
