@@ -8,9 +8,7 @@ the CLI to `uv sync` the checkout, which would strip the dev tools from the venv
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import pytest
 from mixpanel_connectors import MixpanelClient
 from mixpanel_connectors.emulator import Emulator
 from tests.conftest import FAST_RETRY, PLUGIN_DIR, PROJECT, SECRET, s3_spec
+from tests.pulumi_cli import configure_stack, local_pulumi
 
 pytestmark = pytest.mark.pulumi_cli
 
@@ -54,31 +53,12 @@ def test_package_add_then_up_preview_import_and_destroy_a_yaml_program(tmp_path:
     project = tmp_path / "project"
     project.mkdir()
     (project / "Pulumi.yaml").write_text(PROGRAM.replace("PREFIX", "events/"))
-    (tmp_path / "state").mkdir()
-    env = {
-        **os.environ,
-        "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}",
-        "PULUMI_CONFIG_PASSPHRASE": "throwaway",
-        "PULUMI_SKIP_UPDATE_CHECK": "1",
-    }
-
-    def pulumi(*args: str) -> str:
-        done = subprocess.run(
-            ["pulumi", *args, "--non-interactive"],
-            cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stdout + done.stderr
-        assert SECRET not in done.stdout + done.stderr
-        return done.stdout
+    pulumi = local_pulumi(project, tmp_path / "state")
 
     with Emulator(port=0) as api:
-        pulumi("stack", "init", "dev")
+        configure_stack(pulumi, api.url)
         pulumi("package", "add", str(plugin))
         assert "mixpanel" in (project / "Pulumi.yaml").read_text().split("packages:", 1)[1]
-        pulumi("config", "set", "mixpanel:serviceAccount", "demo")
-        pulumi("config", "set", "--secret", "mixpanel:serviceAccountSecret", SECRET)
-        pulumi("config", "set", "mixpanel:projectId", str(PROJECT))
-        pulumi("config", "set", "mixpanel:baseUrl", api.url)
         pulumi("up", "--yes")
         assert len(api.app.store.page(PROJECT, 0, 10)[0]) == 1
         pulumi("preview", "--expect-no-changes")

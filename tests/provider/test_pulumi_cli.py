@@ -6,9 +6,7 @@ everything it checks is also covered through the provider host by the other test
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -16,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from mixpanel_connectors.emulator import Emulator
-from tests.conftest import PROJECT, SECRET
+from tests.conftest import PROJECT
+from tests.pulumi_cli import configure_stack, local_pulumi
 
 pytestmark = pytest.mark.pulumi_cli
 
@@ -52,29 +51,10 @@ def test_pulumi_up_and_destroy_for_real(tmp_path: Path) -> None:
         )
     )
     (tmp_path / "__main__.py").write_text(PROGRAM)
-    (tmp_path / "state").mkdir()
-    env = {
-        **os.environ,
-        "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}",
-        "PULUMI_CONFIG_PASSPHRASE": "throwaway",
-        "PULUMI_SKIP_UPDATE_CHECK": "1",
-    }
-
-    def pulumi(*args: str) -> str:
-        done = subprocess.run(
-            ["pulumi", *args, "--non-interactive"],
-            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stdout + done.stderr
-        assert SECRET not in done.stdout + done.stderr
-        return done.stdout
+    pulumi = local_pulumi(tmp_path, tmp_path / "state")
 
     with Emulator(port=0) as api:
-        pulumi("stack", "init", "dev")
-        pulumi("config", "set", "mixpanel:serviceAccount", "demo")
-        pulumi("config", "set", "--secret", "mixpanel:serviceAccountSecret", SECRET)
-        pulumi("config", "set", "mixpanel:projectId", str(PROJECT))
-        pulumi("config", "set", "mixpanel:baseUrl", api.url)
+        configure_stack(pulumi, api.url)
         pulumi("up", "--yes")
         items, _ = api.app.store.page(PROJECT, 0, 10)
         assert len(items) == 1
