@@ -166,6 +166,12 @@ class Lifecycle:
 
     def create(self, props: dict[str, Any]) -> Created:
         """POST the connector, or adopt `existing_connector_id` after checking it matches."""
+        unchecked = [key for key in ("project_id", "region", "connector_type") if key not in props]
+        if unchecked:
+            raise ConnectorError(
+                f"create received inputs without {', '.join(unchecked)}: they did not go through "
+                "check, which the Pulumi engine always runs first; nothing was created"
+            )
         project = normalize_project_id(props["project_id"])
         client = self.client(props["region"])
         owner = owner_of(props)

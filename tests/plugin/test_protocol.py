@@ -254,3 +254,10 @@ def test_a_python_spelling_of_a_property_is_refused_naming_the_schemas(host: Plu
         == "'connector_type' is not a property: its name is 'connectorType'"
     )
     assert reasons["connectorProperties.s3_bucket"].endswith("its name is 's3Bucket'")
+
+
+def test_a_create_without_check_fails_saying_so(host: PluginHost) -> None:
+    request = provider_pb2.CreateRequest(urn=URN, properties=wire(S3_WIRE))
+    with pytest.raises(ProviderCallError, match="did not go through check") as caught:
+        host.call("Create", request)
+    assert "KeyError" not in caught.value.details
