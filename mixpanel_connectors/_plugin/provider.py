@@ -102,9 +102,9 @@ class MixpanelProvider(Provider):
 
     async def check(self, request: CheckRequest) -> CheckResponse:
         olds = self._plain(request.old_inputs, request.name) if request.old_inputs else {}
-        news = self._plain(request.new_inputs, request.name)
-        checked = await self._run(self._lifecycle.check, olds, news)
         given = plain_map(request.new_inputs)
+        news = {**from_wire(given), OWNER_KEY: request.name}
+        checked = await self._run(self._lifecycle.check, olds, news)
         failures = [CheckFailure(path, reason) for path, reason in misnamed(given)]
         failures += [CheckFailure(path_to_wire(path), reason) for path, reason in checked.problems]
         return CheckResponse(inputs=self._wire(checked.inputs), failures=failures)
