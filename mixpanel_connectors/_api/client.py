@@ -125,6 +125,9 @@ class MixpanelClient:
     (`us`, `eu`, `in`). GET and DELETE are retried on connection errors, 429 and 5xx; POST only
     when the request provably was not processed (429, connection refused); a create whose outcome
     is unknown raises AmbiguousCreateError.
+
+    A `session` passed in lends its headers, cookies and hooks to every request; its proxy and
+    CA settings for `base_url` are read once, here.
     """
 
     def __init__(
@@ -161,6 +164,13 @@ class MixpanelClient:
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
+        # Proxies and CA settings for the one host this client talks to, settled once: see _send.
+        settled = self._session.merge_environment_settings(self.base_url, {}, None, None, None)
+        self._proxies, self._verify, self._cert = (
+            settled["proxies"],
+            settled["verify"],
+            settled["cert"],
+        )
 
     @contextmanager
     def deadline(self, seconds: float) -> Iterator[None]:
@@ -212,14 +222,18 @@ class MixpanelClient:
     def create_connector(
         self, project_id: object, spec: S3ConnectorSpec | GcsConnectorSpec | Mapping[str, Any]
     ) -> ConnectorRecord:
-        """POST a new connector; returns it as the API answered."""
+        """Validate the spec and POST it as a new connector; returns it as the API answered."""
         if not isinstance(spec, (S3ConnectorSpec, GcsConnectorSpec)):
             try:
                 spec = parse_spec(dict(spec))
             except ValidationError:
                 raise InvalidSpecError(spec_problems(dict(spec))) from None
+        return self.post_connector(project_id, spec.model_dump(mode="json", exclude_none=True))
+
+    def post_connector(self, project_id: object, body: Mapping[str, Any]) -> ConnectorRecord:
+        """POST a create body exactly as given, for a body already validated (the provider's
+        check validates every spec before its create); returns the connector as answered."""
         path = f"{self._project_path(project_id)}/connectors/"
-        body = spec.model_dump(mode="json", exclude_none=True)
         payload = self._request("POST", path, json_body=body)
         return self._parse_connector("POST", path, payload)
 
@@ -459,15 +473,14 @@ class MixpanelClient:
                     )  # fmt: skip
                 connect, read = min(connect, left), min(read, left)
             try:
-                response = self._session.request(
-                    method,
-                    url,
-                    json=json_body,
-                    auth=self._auth,
+                response = self._session.send(
+                    self._prepared(method, url, json_body),
                     timeout=(connect, read),
                     allow_redirects=False,
-                    headers={"Accept": "application/json"},
                     stream=True,
+                    proxies=self._proxies,
+                    verify=self._verify,
+                    cert=self._cert,
                 )
                 _read_body(response, deadline)
             except _DeadlinePassed:
@@ -516,6 +529,27 @@ class MixpanelClient:
                 )
             url = target
         raise RedirectRefusedError(method, path, f"more than {_MAX_REDIRECTS} redirects")
+
+    def _prepared(self, method: str, url: str, json_body: Any) -> requests.PreparedRequest:
+        """The request as `Session.request` would prepare it, less the per-call merging.
+
+        The session's headers, cookies and hooks go with it and the proxy and CA settings were
+        settled in __init__; `Session.request` would merge them all again on every call, which
+        costs about 70 us in requests 2.34 (runtime protocol checks), more than the client's
+        own work on a read.
+        """
+        session = self._session
+        prepared = requests.PreparedRequest()
+        prepared.prepare(
+            method=method,
+            url=url,
+            headers={**session.headers, "Accept": "application/json"},
+            json=json_body,
+            auth=self._auth,
+            cookies=session.cookies,
+            hooks=session.hooks,
+        )
+        return prepared
 
     @staticmethod
     def _decode(method: str, path: str, response: requests.Response) -> Any:

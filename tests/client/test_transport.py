@@ -9,6 +9,7 @@ import socket
 import threading
 
 import pytest
+import requests
 
 from mixpanel_connectors import (
     AmbiguousCreateError,
@@ -247,3 +248,24 @@ def test_a_gzip_encoded_answer_is_decoded() -> None:
     with CannedServer(canned) as server:
         client = MixpanelClient("demo", "demo-secret", base_url=server.url)
         assert list(client.list_connectors(1234567)) == []
+
+
+def test_requests_carry_the_headers_auth_and_cookies_a_session_would_send() -> None:
+    """The client prepares requests itself (cheaper than Session.request); nothing is lost."""
+    record = {"connector_id": "c1", "connector_type": "s3Import"}
+    connector = json.dumps({"status": "ok", "results": record}).encode()
+    first = Canned(200, connector, {"Set-Cookie": "lb=node-7; Path=/"})
+    with CannedServer(first, Canned(200, connector)) as server:
+        session = requests.Session()
+        session.headers["X-Trace"] = "t-1"
+        client = MixpanelClient("sa", SECRET, base_url=server.url, session=session)
+        client.get_connector(PROJECT, "c1")
+        client.create_connector(PROJECT, s3_spec())
+    get, post = server.seen
+    assert get["headers"]["Accept"] == "application/json"
+    assert get["headers"]["Authorization"].startswith("Basic ")
+    assert get["headers"]["X-Trace"] == "t-1"
+    assert get["headers"]["User-Agent"].startswith("python-requests/")
+    assert post["headers"]["Cookie"] == "lb=node-7"
+    assert post["headers"]["Content-Type"] == "application/json"
+    assert json.loads(post["body"])["connector_type"] == "s3Import"
