@@ -188,12 +188,11 @@ class Lifecycle:
                     self._ledger.release(existing)
                     raise
             else:
-                from .._api.models import parse_spec  # the first API call loads pydantic
-
+                # check validated the spec; posting it as it is spares a second validation
                 connector = create_exactly_once(
                     client,
                     project,
-                    parse_spec(spec_body(props)),
+                    spec_body(props),
                     claims=self._ledger,
                     owner=owner,
                     deadline_seconds=self.settings.timeout_seconds,

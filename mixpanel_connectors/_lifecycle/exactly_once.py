@@ -14,10 +14,10 @@ deleted, so that create stays transactional.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .._api.errors import (
     AmbiguousCreateError,
@@ -33,9 +33,10 @@ from .translate import SPEC_FIELDS, differences
 
 if TYPE_CHECKING:
     from .._api.client import MixpanelClient
-    from .._api.models import ConnectorRecord, GcsConnectorSpec, S3ConnectorSpec
+    from .._api.models import ConnectorRecord
 
-    Spec = S3ConnectorSpec | GcsConnectorSpec
+Spec = Mapping[str, Any]
+"""A create body that check validated: the JSON the POST sends, without nulls."""
 
 __all__ = ["CreateFailedError", "create_exactly_once", "still_exists"]
 
@@ -43,7 +44,7 @@ __all__ = ["CreateFailedError", "create_exactly_once", "still_exists"]
 def _same_spec(connector: ConnectorRecord, spec: Spec) -> bool:
     """True when the live connector has every value the spec declares (extra keys allowed)."""
     live = connector.model_dump(include={*SPEC_FIELDS})
-    return not differences(live, spec.model_dump(mode="json", exclude_none=True))
+    return not differences(live, dict(spec))
 
 
 _ANSWERED_SETTLE_SECONDS = 2.0
@@ -162,7 +163,7 @@ def _create(
         attempt = len(attempts) + 1
         attempt_wall, attempt_mono = time.time(), time.monotonic()
         try:
-            connector = client.create_connector(project, spec)
+            connector = client.post_connector(project, spec)
         except AmbiguousCreateError as exc:
             cause = str(exc.cause).split(": ", 1)[-1]
             window = _settle_window(exc.cause, settle)

@@ -17,7 +17,6 @@ from mixpanel_connectors import (
     MixpanelClient,
     RetryPolicy,
 )
-from mixpanel_connectors._api.models import parse_spec
 from mixpanel_connectors._lifecycle.exactly_once import create_exactly_once
 from mixpanel_connectors._lifecycle.ledger import Ledger
 from mixpanel_connectors.emulator import Emulator
@@ -151,9 +150,7 @@ def test_the_create_deadline_bounds_reconciliation_too() -> None:
         client = MixpanelClient("demo", SECRET, base_url=server.url, retry=FAST_RETRY)
         started = time.monotonic()
         with pytest.raises(CreateFailedError):
-            create_exactly_once(
-                client, PROJECT, parse_spec(s3_spec()), claims=Ledger(), deadline_seconds=2
-            )
+            create_exactly_once(client, PROJECT, s3_spec(), claims=Ledger(), deadline_seconds=2)
         assert time.monotonic() - started < 3.5
 
 

@@ -22,7 +22,7 @@ from mixpanel_connectors._api.rules import (
 )
 from mixpanel_connectors._api.rules import values as enum_values
 from mixpanel_connectors._lifecycle import validation
-from mixpanel_connectors._lifecycle.translate import canonical
+from mixpanel_connectors._lifecycle.translate import canonical, normalize_inputs, spec_body
 from tests.conftest import s3_spec
 
 ABSENT = object()
@@ -193,3 +193,19 @@ def test_the_generated_specs_reach_both_outcomes() -> None:
 
     collect()
     assert 0.02 < sum(outcomes) / len(outcomes) < 0.98
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(news=specs() | valid_specs())
+@example(news=s3_spec())
+@example(news={k: v for k, v in s3_spec().items() if k != "label"})
+@example(news=s3_spec(category_properties={"data_format": "mixpanel_event", "compression": None}))
+def test_create_sends_the_body_the_pydantic_models_would_send(news: dict[str, Any]) -> None:
+    """Create posts check's inputs without parsing them again, so every spec check accepts
+    must post exactly what the client's models make of it (their defaults, no nulls)."""
+    inputs, problems = normalize_inputs(news, 1234567, "us")
+    if problems:
+        return
+    parsed = models.parse_spec(as_check_hands_over(spec_body(news)))
+    expected = parsed.model_dump(mode="json", exclude_none=True)
+    assert spec_body(inputs) == expected

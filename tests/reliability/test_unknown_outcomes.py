@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from mixpanel_connectors import CreateFailedError, MixpanelClient, RetryPolicy
-from mixpanel_connectors._api.models import parse_spec
 from mixpanel_connectors._lifecycle.exactly_once import create_exactly_once
 from mixpanel_connectors._lifecycle.ledger import Ledger
 from tests.conftest import PROJECT, SECRET, s3_spec
@@ -22,7 +21,7 @@ def client_of(api: FakeApi, read_timeout: float = 5.0) -> MixpanelClient:
 def test_a_post_slower_than_the_read_timeout_is_found_not_sent_again() -> None:
     with FakeApi(post_seconds=1.0) as api:
         made = create_exactly_once(
-            client_of(api, read_timeout=0.3), PROJECT, parse_spec(s3_spec()), claims=Ledger()
+            client_of(api, read_timeout=0.3), PROJECT, s3_spec(), claims=Ledger()
         )
         assert api.posts == 1
         assert [c["connector_id"] for c in api.connectors] == [made.connector_id]
@@ -33,7 +32,7 @@ def test_a_server_clock_minutes_apart_still_finds_the_connector(skew: float) -> 
     with FakeApi(skew_seconds=skew) as api:
         api.lose_post_answers = True
         made = create_exactly_once(
-            client_of(api), PROJECT, parse_spec(s3_spec()), claims=Ledger(), deadline_seconds=5
+            client_of(api), PROJECT, s3_spec(), claims=Ledger(), deadline_seconds=5
         )
         assert api.posts == 1 and len(api.connectors) == 1
         assert made.connector_id == api.connectors[0]["connector_id"]
@@ -50,7 +49,7 @@ def test_a_hand_made_twin_that_existed_before_the_attempt_is_never_adopted(
             create_exactly_once(
                 client_of(api),
                 PROJECT,
-                parse_spec(s3_spec()),
+                s3_spec(),
                 claims=Ledger(),
                 deadline_seconds=3,
             )
@@ -65,7 +64,7 @@ def test_without_a_date_header_nothing_is_adopted_and_nothing_sent_twice(skew: f
         api.lose_post_answers = True
         with pytest.raises(CreateFailedError, match="no Date header"):
             create_exactly_once(
-                client_of(api), PROJECT, parse_spec(s3_spec()), claims=Ledger(), deadline_seconds=5
+                client_of(api), PROJECT, s3_spec(), claims=Ledger(), deadline_seconds=5
             )
         assert api.posts == 1 and len(api.connectors) == 1
 
@@ -77,6 +76,6 @@ def test_a_twin_made_by_hand_a_minute_before_is_not_adopted_without_a_date_heade
         api.post_status = 503
         with pytest.raises(CreateFailedError) as caught:
             create_exactly_once(
-                client_of(api), PROJECT, parse_spec(s3_spec()), claims=Ledger(), deadline_seconds=3
+                client_of(api), PROJECT, s3_spec(), claims=Ledger(), deadline_seconds=3
             )
         assert twin in str(caught.value)
