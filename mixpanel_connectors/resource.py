@@ -232,8 +232,9 @@ class Connector(pulumi.dynamic.Resource, module="mixpanel", name="Connector"):
     """Why a paused connector stopped importing."""
     last_import: pulumi.Output[dict[str, Any] | None]
     """With `wait_for_import`: the first run's status, counters and error."""
-    declared_keys: pulumi.Output[dict[str, list[str]]]
-    """The keys of each property object the program declares: the only ones ever compared."""
+    declared_keys: pulumi.Output[dict[str, list[str]] | None]
+    """The keys of each property object the program declares: the only ones ever compared. Unset
+    when they are exactly the keys the property objects hold."""
 
     def __init__(
         self,

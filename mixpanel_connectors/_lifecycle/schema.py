@@ -299,8 +299,9 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "declared_keys",
-        "The keys of each property object the program declares: the only ones ever compared.",
-        output="dict[str, list[str]]",
+        "The keys of each property object the program declares: the only ones ever compared. "
+        "Unset when they are exactly the keys the property objects hold.",
+        output="dict[str, list[str]] | None",
     ),
 )
 

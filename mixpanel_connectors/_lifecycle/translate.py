@@ -215,12 +215,15 @@ def outputs(
 
     The property objects are kept as the API returned them, keys the server added included
     (docs/api-contract.md, "Fields the server adds"); `declared_keys` says which of their keys the
-    program declares, and only those are ever compared.
+    program declares, and only those are ever compared. It is left out when the declared keys
+    are exactly the keys the objects hold, as `declared_of` then reads them: the engine
+    serializes every output on every create, read and delete, and it was most of them.
     """
     outs: dict[str, Any] = {
         f.name: _plain(getattr(connector, f.name, None)) for f in FIELDS if f.from_api
     }
-    outs["declared_keys"] = declared
+    if declared != _held_keys(outs):
+        outs["declared_keys"] = declared
     for f in FIELDS:
         if f.output is not None and f.input is not None and not f.from_api:
             outs[f.name] = inputs[f.name]
@@ -237,16 +240,29 @@ def _plain(value: object) -> object:
     return dict(value) if isinstance(value, dict) else value
 
 
+def _held_keys(outs: dict[str, Any]) -> dict[str, list[str]]:
+    """The keys each property object of the outputs holds a value for."""
+    return {
+        name: sorted(k for k, v in outs[name].items() if v is not None)
+        for name in PROPERTY_OBJECTS
+        if isinstance(outs.get(name), dict)
+    }
+
+
 def declared_of(outs: dict[str, Any]) -> dict[str, list[str]]:
-    """The declared keys recorded in outputs; for older state, every key the outputs hold."""
+    """The declared keys recorded in outputs; when none are (outputs leave them out when they
+    are every key held, and older state never had them), every key the outputs hold."""
     recorded = outs.get("declared_keys")
+    if not isinstance(recorded, dict):
+        return _held_keys(outs)
+    held = _held_keys(outs)
     declared: dict[str, list[str]] = {}
     for name in PROPERTY_OBJECTS:
-        keys = recorded.get(name) if isinstance(recorded, dict) else None
+        keys = recorded.get(name)
         if isinstance(keys, list):
             declared[name] = [str(k) for k in keys]
-        elif isinstance(outs.get(name), dict):
-            declared[name] = sorted(k for k, v in outs[name].items() if v is not None)
+        elif name in held:
+            declared[name] = held[name]
     return declared
 
 

@@ -107,13 +107,25 @@ def test_outputs_use_the_schemas_names_and_never_the_resource_name(
     assert outs["connectorId"] == id_
     assert {key: outs[key] for key in inputs} == inputs
     assert outs["connectorProperties"]["s3Bucket"] == "acme-events"
-    assert outs["declaredKeys"] == {
-        "connectorProperties": ["s3Bucket", "s3Prefix", "s3Region", "s3Role"],
-        "categoryProperties": ["compression", "dataFormat"],
-    }
+    assert "declaredKeys" not in outs  # every key the objects hold is declared
     assert {"createdAt", "createdBy", "status", "projectId"} <= set(outs)
     assert not [key for key in outs if "_" in key]
     assert "resourceName" not in outs
+
+
+def test_declared_keys_are_listed_by_their_schema_names(host: PluginHost, api: Emulator) -> None:
+    api.app.set_shapes({"added_keys_shape": "gcs_region"})
+    news = {
+        "connectorType": "gcsImport",
+        "connectorProperties": {"gcsBucket": "acme-people", "gcsPrefix": "users/"},
+        "categoryProperties": {"dataFormat": "mixpanel_people"},
+    }
+    _, _, outs = create(host, news)
+    assert outs["connectorProperties"]["gcsRegion"] == "us"  # the server added it
+    assert outs["declaredKeys"] == {
+        "connectorProperties": ["gcsBucket", "gcsPrefix"],
+        "categoryProperties": ["compression", "dataFormat"],
+    }
 
 
 def test_a_property_remap_keeps_the_users_keys_as_they_are(host: PluginHost) -> None:

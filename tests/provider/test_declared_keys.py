@@ -116,3 +116,21 @@ def test_a_lost_create_answer_is_reconciled_to_the_connector_despite_added_keys(
     made = engine.up("people", undeclared_region()).outputs["connector_id"]
     items, total = api.app.store.page(PROJECT, 0, 100)
     assert total == 1 and items[0].connector_id == made
+
+
+def test_state_leaves_out_declared_keys_that_are_every_key_the_connector_holds(
+    engine: Engine, api: Emulator
+) -> None:
+    """The engine serializes every output on every create, read and delete; keys it can read
+    off the property objects are not stored twice. Once the server adds a key, they are."""
+    made = engine.up("events", s3_spec()).outputs
+    assert "declared_keys" not in made
+    assert engine.refresh("events").outputs.get("declared_keys") is None
+    edit_live(api, made["connector_id"], "category_properties", frequency="daily")
+    refreshed = engine.refresh("events").outputs
+    assert refreshed["declared_keys"] == {
+        "connector_properties": ["s3_bucket", "s3_prefix", "s3_region", "s3_role"],
+        "category_properties": ["compression", "data_format"],
+    }
+    assert "frequency" not in engine.state["events"].inputs["category_properties"]
+    assert engine.up("events", s3_spec()).op == "same"
