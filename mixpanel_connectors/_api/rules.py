@@ -159,18 +159,18 @@ def role_arn_problem(arn: str) -> str | None:
 
 def remap_problem(remap: Mapping[str, str] | None, data_format: str) -> str | None:
     """What is wrong with `property_remap` (None: not given) for a valid data format."""
-    fmt = DataFormat(data_format)
-    required = REMAP_REQUIRED_KEYS.get(fmt)
+    required = REMAP_REQUIRED_KEYS.get(data_format)  # type: ignore[call-overload]  # members equal their values
     if required is None:
         if remap is None:
             return None
         return (
-            f"property_remap applies only to remap_* formats, not {fmt.value}; remove it or use "
-            "a remap format"
+            f"property_remap applies only to remap_* formats, not {DataFormat(data_format).value}; "
+            "remove it or use a remap format"
         )
     missing = [key for key in required if key not in (remap or {})]
     if not missing:
         return None
+    fmt = DataFormat(data_format)
     example = ", ".join(f"{k!r}: '<column>'" for k in required)
     return (
         f"{fmt.value} needs property_remap with the keys {', '.join(required)}; "

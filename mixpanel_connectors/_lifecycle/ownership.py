@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from .ledger import Ledger, owner_label
-from .translate import OWNER_KEY, SPEC_FIELDS, contains_unknown, is_unknown
+from .translate import OWNER_KEY, SPEC_FIELDS, UNKNOWN_SENTINEL, is_unknown
 
 __all__ = ["owner_of", "ownership_problems"]
 
@@ -30,16 +30,22 @@ connector that declares one from one that does not."""
 
 
 def _fingerprint(inputs: dict[str, Any]) -> bytes | None:
-    """A short digest of what reconciliation compares; None while anything is unknown."""
+    """A short digest of what reconciliation compares; None while anything is unknown.
+
+    `inputs` are checked: plain JSON values, with unknowns marked by the sentinel string.
+    """
     declared = {k: inputs.get(k) for k in (*SPEC_FIELDS, "project_id")}
-    if contains_unknown(declared):
-        return None
     props = declared.get("connector_properties")
     if isinstance(props, dict):
         declared["connector_properties"] = {
             k: v for k, v in props.items() if k not in _UNCOMPARED_WHEN_ABSENT
         }
-    text = json.dumps(declared, sort_keys=True, default=str)
+    try:
+        text = json.dumps(declared, sort_keys=True)
+    except TypeError:  # an unknown not yet marked
+        return None
+    if UNKNOWN_SENTINEL in text:
+        return None
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
