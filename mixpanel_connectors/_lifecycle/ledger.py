@@ -25,7 +25,9 @@ class Ledger:
         self._lock = threading.Lock()
         self._owners: dict[str, str | None] = {}
         self._specs: dict[str, bytes] = {}
-        self._declaring: dict[bytes, set[str]] = {}
+        self._declaring: dict[bytes, tuple[str, ...]] = {}
+        """Owners by the spec they declare: nearly always one, and a 1-tuple is a quarter of
+        a set's memory (the ledger holds one per connector of the stack)."""
         self._deleted: set[str] = set()
         self._replacing: dict[str, str] = {}
 
@@ -64,12 +66,15 @@ class Ledger:
         with self._lock:
             before = self._specs.get(owner)
             if before is not None and before != fingerprint:
-                self._declaring[before].discard(owner)
-                if not self._declaring[before]:
+                rest = tuple(o for o in self._declaring[before] if o != owner)
+                if rest:
+                    self._declaring[before] = rest
+                else:
                     del self._declaring[before]
             self._specs[owner] = fingerprint
-            owners = self._declaring.setdefault(fingerprint, set())
-            owners.add(owner)
+            owners = self._declaring.get(fingerprint, ())
+            if owner not in owners:
+                owners = self._declaring[fingerprint] = (*owners, owner)
             return next((other for other in sorted(owners) if other != owner), None)
 
     def deleted(self, connector_id: str) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from mixpanel_connectors import MixpanelClient
+from mixpanel_connectors._lifecycle.ledger import Ledger
 from mixpanel_connectors.emulator import Emulator
 from mixpanel_connectors.testing import (
     UNKNOWN,
@@ -261,3 +262,16 @@ def test_a_delete_refused_says_the_connector_still_exists(engine: Engine, api: E
     with pytest.raises(ProviderCallError, match="It still exists"):
         engine.destroy("events")
     assert live_ids(api) == [made]
+
+
+def test_the_ledger_names_a_twin_until_it_declares_something_else() -> None:
+    ledger = Ledger()
+    assert ledger.declare("a", b"spec-1") is None
+    assert ledger.declare("b", b"spec-1") == "a"
+    assert ledger.declare("c", b"spec-1") == "a"
+    assert ledger.declare("a", b"spec-2") is None  # a moved away: b and c are still twins
+    assert ledger.declare("b", b"spec-1") == "c"
+    assert ledger.declare("c", b"spec-3") is None
+    assert ledger.declare("b", b"spec-1") is None  # alone again
+    assert ledger.declare("b", b"spec-1") is None  # declaring again changes nothing
+    assert ledger.declare("d", b"spec-2") == "a"
