@@ -23,7 +23,6 @@ from pulumi.dynamic import (
 from ._api.errors import ConnectorError
 from ._lifecycle.config import SETTINGS_SOURCES, Settings
 from ._lifecycle.core import Lifecycle
-from ._lifecycle.translate import inputs_from_outputs
 
 if TYPE_CHECKING:
     from ._api.client import MixpanelClient
@@ -96,7 +95,7 @@ class ConnectorProvider(ResourceProvider):
         # in sdk/go/common/resource/plugin/provider_plugin.go), and RefreshStep.Apply in
         # pkg/resource/deploy/step.go keeps s.old.Inputs; ReadStep (get) ignores them. Sending
         # them anyway would serialize the outputs a second time on every refresh.
-        unchanged = found.inputs == inputs_from_outputs(props)
+        unchanged = found.declares_as(props)
         return ReadResult(found.id, found.outputs, None if unchanged else found.inputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:

@@ -19,6 +19,7 @@ from .ledger import Ledger, owner_label
 from .ownership import adoption_change, owner_of, ownership_problems
 from .translate import (
     IN_PLACE_FIELDS,
+    INPUT_SOURCES,
     OWNER_KEY,
     PROVIDER_KEY,
     SPEC_FIELDS,
@@ -72,11 +73,21 @@ class Created:
 
 @dataclass(frozen=True)
 class Found:
-    """A read: an empty id means gone; `inputs` are those that declare the live connector."""
+    """A read: an empty id means gone."""
 
     id: str
     outputs: dict[str, Any]
-    inputs: dict[str, Any]
+
+    @property
+    def inputs(self) -> dict[str, Any]:
+        """The inputs that declare the live connector."""
+        return inputs_from_outputs(self.outputs) if self.id else {}
+
+    def declares_as(self, old_outputs: dict[str, Any]) -> bool:
+        """Whether the live connector is declared by the same inputs as `old_outputs` was."""
+        if all(self.outputs.get(k) == old_outputs.get(k) for k in INPUT_SOURCES):
+            return True  # inputs_from_outputs reads nothing else
+        return self.inputs == inputs_from_outputs(old_outputs)
 
 
 class Lifecycle:
@@ -273,7 +284,7 @@ class Lifecycle:
             connector = client.get_connector(project, connector_id)
         except NotFoundError:
             self._require_project(client, project, f"refreshing connector {connector_id}")
-            return Found("", {}, {})
+            return Found("", {})
         except MixpanelError as exc:
             raise ConnectorError(f"reading connector {connector_id} failed: {exc}") from None
         inputs = {"project_id": project, "region": region}
@@ -284,7 +295,7 @@ class Lifecycle:
         last_import = props.get("last_import")
         if isinstance(last_import, dict):
             outs["last_import"] = reread_first_import(client, project, connector_id, last_import)
-        return Found(id_, outs, inputs_from_outputs(outs))
+        return Found(id_, outs)
 
     @staticmethod
     def _require_project(client: MixpanelClient, project: int, doing: str) -> None:

@@ -266,6 +266,10 @@ def declared_of(outs: dict[str, Any]) -> dict[str, list[str]]:
     return declared
 
 
+INPUT_SOURCES = (*REPLACING_FIELDS, *IN_PLACE_FIELDS, OWNER_KEY, "declared_keys")
+"""The outputs `inputs_from_outputs` reads."""
+
+
 def inputs_from_outputs(outs: dict[str, Any]) -> dict[str, Any]:
     """The inputs that declare this connector as the program does (for refresh and get).
 

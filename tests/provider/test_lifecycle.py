@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from mixpanel_connectors import MixpanelClient
+from mixpanel_connectors._lifecycle.translate import INPUT_SOURCES, inputs_from_outputs
 from mixpanel_connectors.emulator import Emulator
 from mixpanel_connectors.emulator.store import StoredConnector
 from mixpanel_connectors.testing import UNKNOWN, CheckFailed, Engine, ProviderCallError
@@ -252,3 +253,17 @@ def test_api_errors_surface_as_one_clear_message(engine: Engine, api: Emulator) 
         "project id)"
     )
     assert "During handling" not in caught.value.details
+
+
+def test_inputs_are_read_from_the_outputs_named_as_their_sources(engine: Engine) -> None:
+    """Read trusts INPUT_SOURCES to skip rebuilding inputs when none of them changed."""
+    made = engine.up("events", s3_spec(wait_for_import={"timeout_seconds": 60})).outputs
+    outs = {**made, "declared_keys": {"connector_properties": ["s3_bucket", "s3_role"]}}
+    before = inputs_from_outputs(outs)
+    others = [key for key in outs if key not in INPUT_SOURCES]
+    assert {"connector_id", "status", "created_at", "last_import"} <= set(others)
+    for key in others:
+        assert inputs_from_outputs({**outs, key: "changed"}) == before, key
+    for key in INPUT_SOURCES:
+        if key in outs:
+            assert inputs_from_outputs({**outs, key: {"x": "changed"}}) != before, key
