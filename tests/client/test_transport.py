@@ -269,3 +269,57 @@ def test_requests_carry_the_headers_auth_and_cookies_a_session_would_send() -> N
     assert post["headers"]["Cookie"] == "lb=node-7"
     assert post["headers"]["Content-Type"] == "application/json"
     assert json.loads(post["body"])["connector_type"] == "s3Import"
+
+
+def canned_connector() -> Canned:
+    record = {"connector_id": "c1", "connector_type": "s3Import"}
+    return Canned(200, json.dumps({"status": "ok", "results": record}).encode())
+
+
+def test_a_session_passed_in_prepares_requests_as_requests_would() -> None:
+    """Its params, its headers set to None (removed) and its own prepare_request all apply."""
+
+    class Signing(requests.Session):
+        def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
+            prepared = super().prepare_request(request)
+            prepared.headers["X-Signature"] = "sig"
+            return prepared
+
+    with CannedServer(canned_connector()) as server:
+        session = Signing()
+        session.params = {"gw_key": "k-1"}
+        session.headers["User-Agent"] = None  # type: ignore[assignment]
+        client = MixpanelClient("sa", SECRET, base_url=server.url, session=session)
+        client.get_connector(PROJECT, "c1")
+        client.create_connector(PROJECT, s3_spec())
+    for seen in server.seen:
+        assert seen["path"].endswith("?gw_key=k-1")
+        assert seen["headers"]["X-Signature"] == "sig"
+        assert "python-requests" not in seen["headers"].get("User-Agent", "")
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_request_that_cannot_be_built_says_nothing_was_sent(method: str) -> None:
+    """Not a connection failure to retry, and never an ambiguous create."""
+    with CannedServer(canned_connector()) as server:
+        session = requests.Session()
+        session.headers["X-Team"] = "a\nb"
+        client = MixpanelClient("sa", SECRET, base_url=server.url, session=session)
+        call = (
+            (lambda: client.get_connector(PROJECT, "c1"))
+            if method == "GET"
+            else (lambda: client.create_connector(PROJECT, s3_spec()))
+        )
+        with pytest.raises(ConfigurationError, match=r"could not be built, so nothing was sent"):
+            call()
+    assert server.seen == []
+
+
+def test_a_request_that_cannot_be_built_never_shows_the_secret() -> None:
+    session = requests.Session()
+    session.headers["X-Key"] = f"{SECRET}\n"
+    client = MixpanelClient("sa", SECRET, base_url="http://127.0.0.1:9", session=session)
+    with pytest.raises(ConfigurationError) as caught:
+        client.get_connector(PROJECT, "c1")
+    assert SECRET not in str(caught.value)
+    assert "nothing was sent" in str(caught.value)
