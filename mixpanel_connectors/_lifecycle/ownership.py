@@ -24,6 +24,7 @@ def owner_of(props: dict[str, Any]) -> str | None:
     return owner if isinstance(owner, str) and owner else None
 
 
+_UNKNOWN_IN_JSON = json.dumps(UNKNOWN_SENTINEL)
 _UNCOMPARED_WHEN_ABSENT = ("gcs_region",)
 """Optional keys without a default: the server fills them, so reconciliation cannot tell a
 connector that declares one from one that does not."""
@@ -44,7 +45,7 @@ def _fingerprint(inputs: dict[str, Any]) -> bytes | None:
         text = json.dumps(declared, sort_keys=True)
     except TypeError:  # an unknown not yet marked
         return None
-    if UNKNOWN_SENTINEL in text:
+    if _UNKNOWN_IN_JSON in text:  # a whole value, never a known one that merely contains it
         return None
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 

@@ -8,7 +8,10 @@ from typing import Any
 import pytest
 
 from mixpanel_connectors import MixpanelClient
+from mixpanel_connectors._lifecycle.config import Settings
+from mixpanel_connectors._lifecycle.core import Lifecycle
 from mixpanel_connectors._lifecycle.ledger import Ledger
+from mixpanel_connectors._lifecycle.translate import UNKNOWN_SENTINEL
 from mixpanel_connectors.emulator import Emulator
 from mixpanel_connectors.testing import (
     UNKNOWN,
@@ -275,3 +278,11 @@ def test_the_ledger_names_a_twin_until_it_declares_something_else() -> None:
     assert ledger.declare("b", b"spec-1") is None  # alone again
     assert ledger.declare("b", b"spec-1") is None  # declaring again changes nothing
     assert ledger.declare("d", b"spec-2") == "a"
+
+
+def test_twins_whose_label_merely_contains_the_unknown_marker_are_still_twins() -> None:
+    lifecycle = Lifecycle(Settings(service_account="demo", secret=SECRET, project_id=PROJECT))
+    news = s3_spec(label=f"copy of {UNKNOWN_SENTINEL}")
+    assert lifecycle.check({}, {**news, "resource_name": "a"}).problems == []
+    problems = lifecycle.check({}, {**news, "resource_name": "b"}).problems
+    assert any("cannot be told apart" in reason for _, reason in problems)
