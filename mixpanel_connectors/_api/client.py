@@ -126,8 +126,9 @@ class MixpanelClient:
     when the request provably was not processed (429, connection refused); a create whose outcome
     is unknown raises AmbiguousCreateError.
 
-    A `session` passed in lends its headers, cookies and hooks to every request; its proxy and
-    CA settings for `base_url` are read once, here.
+    A `session` passed in prepares every request as `Session.request` would (its headers,
+    params, cookies, hooks, proxy and CA settings all apply); the client's own session reads the
+    proxy and CA settings once, here.
     """
 
     def __init__(
