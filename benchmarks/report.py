@@ -197,7 +197,7 @@ def scale_section(sc: dict[str, Any]) -> list[str]:
         f"Time per operation: {judged(verdicts['time'])}. *flat*: at every checkpoint, a 95%",
         "bootstrap interval of (provider's median there / its median at the first checkpoint)",
         f"lies at or under {scale.TIME_TOLERANCE:g}; *grows*: one lies wholly above; void when",
-        "raw HTTP's median moved by more than that factor (the machine changed speed).",
+        "the true floor's median moved by more than that factor (the machine changed speed).",
         f"Memory: the provider host grew {scale.growth_kib(points, 'provider'):.2f} KiB per "
         f"connector from {base} to {marks[-1]} (the floor's host "
         f"{scale.growth_kib(points, 'floor'):.2f}): {judged(verdicts['memory'])}. *flat*: even",

@@ -4,8 +4,8 @@ Connectors go through in batches, each created and then deleted, with no API lat
 host's own work is what is timed, and each with its own resource name, as in one stack of that
 many. At each checkpoint (connectors through the host so far) a window of rounds measures one
 batch each through the provider's host, through the floor provider's host (aged the same way:
-what the SDK's host does at this scale) and by raw HTTP (the machine's speed), in an order that
-changes every round; the hosts' memory is read after every batch.
+what the SDK's host does at this scale, and the gauge of the machine's speed) and by raw HTTP,
+in an order that changes every round; the hosts' memory is read after every batch.
 """
 
 from __future__ import annotations
@@ -75,15 +75,17 @@ def measure(checkpoints: list[int], batch: int = 20, window: int = 20) -> dict[s
 
 
 def verdicts(points: dict[int, dict[str, dict[str, list[float]]]]) -> dict[str, str]:
-    """Time: `stats.flat` on the provider's ms per operation, unless raw HTTP's own median
-    moved by more than the tolerance (then the machine changed speed: not resolved).
+    """Time: `stats.flat` on the provider's ms per operation, unless the floor host's own
+    median moved by more than the tolerance (then the machine changed speed: not resolved).
+    The floor makes the same calls through the same kind of host; raw HTTP's batches (about
+    30 ms of requests without latency) varied too much between rounds to gauge the machine.
     Memory: the provider host's growth per connector from the second checkpoint to the last,
     at its most and at its least from the windows' ranges: flat when even the most is within
     tolerance, grows when even the least exceeds it."""
     marks = sorted(points)
     ms = [points[n]["provider"]["ms"] for n in marks]
-    raw = [statistics.median(points[n]["raw"]["ms"]) for n in marks]
-    steady = all(1 / TIME_TOLERANCE <= r / raw[0] <= TIME_TOLERANCE for r in raw)
+    gauge = [statistics.median(points[n]["floor"]["ms"]) for n in marks]
+    steady = all(1 / TIME_TOLERANCE <= g / gauge[0] <= TIME_TOLERANCE for g in gauge)
     time_verdict = stats.flat(ms, TIME_TOLERANCE) if steady else stats.UNRESOLVED
     base = marks[1] if len(marks) > 2 else marks[0]
     start, end = points[base]["provider"]["rss_kib"], points[marks[-1]]["provider"]["rss_kib"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from benchmarks import run, stats
+from benchmarks import run, scale, stats
 
 SECTIONS = (
     "## Verdicts",
@@ -56,3 +56,21 @@ def test_a_verdict_needs_the_spread_to_allow_it() -> None:
     steady = [[1.0, 1.02, 0.98, 1.01, 0.99, 1.0]] * 3
     assert stats.flat(steady, 1.1) == stats.FLAT
     assert stats.flat([steady[0], [2.0, 2.1, 1.9, 2.0, 2.05, 1.95]], 1.1) == stats.GROWS
+
+
+def test_scale_time_is_gauged_by_the_floor_host_not_by_raw_http() -> None:
+    """Raw HTTP's short batches are too noisy to tell whether the machine changed speed."""
+    steady = [1.0, 1.02, 0.98, 1.01, 0.99, 1.0]
+
+    def point(floor: float, raw: float) -> dict[str, dict[str, list[float]]]:
+        rss = [60_000.0] * 6
+        return {
+            "provider": {"ms": steady, "rss_kib": rss},
+            "floor": {"ms": [floor * v for v in steady], "rss_kib": rss},
+            "raw": {"ms": [raw * v for v in steady]},
+        }
+
+    noisy_raw = {100: point(1.0, 1.6), 500: point(1.0, 1.3), 1000: point(1.0, 1.9)}
+    assert scale.verdicts(noisy_raw)["time"] == stats.FLAT
+    slower_machine = {100: point(1.0, 1.6), 500: point(1.2, 1.6), 1000: point(1.0, 1.6)}
+    assert scale.verdicts(slower_machine)["time"] == stats.UNRESOLVED
