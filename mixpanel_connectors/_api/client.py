@@ -10,7 +10,6 @@ import re
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -173,17 +172,11 @@ class MixpanelClient:
             found = self._session.merge_environment_settings(self.base_url, {}, None, None, None)
             self._settled = {k: found[k] for k in ("proxies", "verify", "cert")}  # type: ignore[literal-required]
 
-    @contextmanager
-    def deadline(self, seconds: float) -> Iterator[None]:
-        """Bound every request this thread makes inside the block to `seconds` from now, in all
-        (retries, waits and slow answers included), on top of each request's own deadline."""
-        previous: float | None = getattr(self._local, "until", None)
-        until = time.monotonic() + seconds
-        self._local.until = until if previous is None else min(previous, until)
-        try:
-            yield
-        finally:
-            self._local.until = previous
+    def deadline(self, seconds: float) -> _Deadline:
+        """Bound every request this thread makes inside the `with` block to `seconds` from now,
+        in all (retries, waits and slow answers included), on top of each request's own
+        deadline."""
+        return _Deadline(self._local, seconds)
 
     def deadline_passed(self) -> bool:
         """True inside a `deadline` block whose time is up (on this thread)."""
@@ -617,6 +610,24 @@ class MixpanelClient:
             retry_after=parse_retry_after(response.headers.get("Retry-After")),
             body=body,
         )
+
+
+class _Deadline:
+    """`MixpanelClient.deadline`: a plain class, as every create enters one (contextlib's
+    generator-based managers cost several times as much)."""
+
+    def __init__(self, local: threading.local, seconds: float) -> None:
+        self._local = local
+        self._seconds = seconds
+        self._previous: float | None = None
+
+    def __enter__(self) -> None:
+        self._previous = getattr(self._local, "until", None)
+        until = time.monotonic() + self._seconds
+        self._local.until = until if self._previous is None else min(self._previous, until)
+
+    def __exit__(self, *_: object) -> None:
+        self._local.until = self._previous
 
 
 class _DeadlinePassed(Exception):

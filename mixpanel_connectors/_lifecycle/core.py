@@ -100,7 +100,8 @@ class Lifecycle:
     def __init__(self, settings: Settings | None = None) -> None:
         self._lock = threading.Lock()
         self._settings = settings
-        self._clients: dict[tuple[Any, ...], MixpanelClient] = {}
+        self._clients: dict[str, tuple[Settings, MixpanelClient]] = {}
+        """By region, with the settings each client was made from."""
         self._ledger = Ledger()
 
     def configure(self, config: dict[str, Any]) -> None:
@@ -117,16 +118,18 @@ class Lifecycle:
     def client(self, region: str) -> MixpanelClient:
         """The shared client for these settings and region."""
         settings = self.settings
+        cached = self._clients.get(region)  # every call asks: keep the hit cheap
+        if cached is not None and cached[0] is settings:
+            return cached[1]
         missing = settings.missing_credentials()
         if missing:
             raise ConfigurationError("; ".join(missing))
-        key = (settings, region)
         with self._lock:
-            client = self._clients.get(key)
-            if client is None:
-                client = settings.client(region)
-                self._clients[key] = client
-        return client
+            cached = self._clients.get(region)
+            if cached is None or cached[0] is not settings:
+                cached = (settings, settings.client(region))
+                self._clients[region] = cached
+        return cached[1]
 
     # -- lifecycle ---------------------------------------------------------------------------------
 

@@ -219,18 +219,24 @@ def outputs(
     are exactly the keys the objects hold, as `declared_of` then reads them: the engine
     serializes every output on every create, read and delete, and it was most of them.
     """
-    outs: dict[str, Any] = {
-        f.name: _plain(getattr(connector, f.name, None)) for f in FIELDS if f.from_api
-    }
+    outs: dict[str, Any] = {}
+    for name in _FROM_API:
+        outs[name] = _plain(getattr(connector, name, None))
     if declared != _held_keys(outs):
         outs["declared_keys"] = declared
-    for f in FIELDS:
-        if f.output is not None and f.input is not None and not f.from_api:
-            outs[f.name] = inputs[f.name]
-    for key in (*IN_PLACE_FIELDS, OWNER_KEY):
-        if inputs.get(key) is not None:
-            outs[key] = inputs[key]
+    for name in _FROM_INPUTS:
+        outs[name] = inputs[name]
+    for name in _KEPT:
+        if inputs.get(name) is not None:
+            outs[name] = inputs[name]
     return outs
+
+
+_FROM_API = tuple(f.name for f in FIELDS if f.from_api)
+_FROM_INPUTS = tuple(
+    f.name for f in FIELDS if f.output is not None and f.input is not None and not f.from_api
+)
+_KEPT = (*IN_PLACE_FIELDS, OWNER_KEY)
 
 
 def _plain(value: object) -> object:

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from mixpanel_connectors import MixpanelClient
+from mixpanel_connectors._lifecycle.config import Settings
+from mixpanel_connectors._lifecycle.core import Lifecycle
 from mixpanel_connectors._lifecycle.translate import INPUT_SOURCES, inputs_from_outputs
 from mixpanel_connectors.emulator import Emulator
 from mixpanel_connectors.emulator.store import StoredConnector
@@ -267,3 +269,15 @@ def test_inputs_are_read_from_the_outputs_named_as_their_sources(engine: Engine)
     for key in INPUT_SOURCES:
         if key in outs:
             assert inputs_from_outputs({**outs, key: {"x": "changed"}}) != before, key
+
+
+def test_the_client_follows_the_settings_configure_gives() -> None:
+    lifecycle = Lifecycle(
+        Settings(service_account="sa", secret=SECRET, base_url="http://127.0.0.1:1")
+    )
+    first = lifecycle.client("us")
+    assert lifecycle.client("us") is first
+    assert lifecycle.client("eu") is not first
+    lifecycle.configure({"mixpanel:serviceAccount": "sa", "mixpanel:serviceAccountSecret": SECRET,
+                         "mixpanel:baseUrl": "http://127.0.0.1:2"})  # fmt: skip
+    assert lifecycle.client("us").base_url == "http://127.0.0.1:2"
