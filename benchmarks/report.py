@@ -201,7 +201,7 @@ def scale_section(sc: dict[str, Any]) -> list[str]:
         f"Memory: the provider host grew {scale.growth_kib(points, 'provider'):.2f} KiB per "
         f"connector from {base} to {marks[-1]} (the floor's host "
         f"{scale.growth_kib(points, 'floor'):.2f}): {judged(verdicts['memory'])}. *flat*: even",
-        "the largest growth the checkpoints' ranges allow is at most "
+        "the largest growth the 95% intervals of the two checkpoints' medians allow is at most "
         f"{scale.MEMORY_TOLERANCE_KIB:g} KiB per connector; *grows*: even the smallest exceeds",
         "it. Until the first few hundred the allocator is still filling its arenas.",
     ]

@@ -80,20 +80,22 @@ def verdicts(points: dict[int, dict[str, dict[str, list[float]]]]) -> dict[str, 
     The floor makes the same calls through the same kind of host; raw HTTP's batches (about
     30 ms of requests without latency) varied too much between rounds to gauge the machine.
     Memory: the provider host's growth per connector from the second checkpoint to the last,
-    at its most and at its least from the windows' ranges: flat when even the most is within
-    tolerance, grows when even the least exceeds it."""
+    at its most and at its least from the 95% intervals of the two windows' medians (as every
+    other verdict): flat when even the most is within tolerance, grows when even the least
+    exceeds it."""
     marks = sorted(points)
     ms = [points[n]["provider"]["ms"] for n in marks]
     gauge = [statistics.median(points[n]["floor"]["ms"]) for n in marks]
     steady = all(1 / TIME_TOLERANCE <= g / gauge[0] <= TIME_TOLERANCE for g in gauge)
     time_verdict = stats.flat(ms, TIME_TOLERANCE) if steady else stats.UNRESOLVED
     base = marks[1] if len(marks) > 2 else marks[0]
-    start, end = points[base]["provider"]["rss_kib"], points[marks[-1]]["provider"]["rss_kib"]
+    start = stats.median_interval(points[base]["provider"]["rss_kib"])
+    end = stats.median_interval(points[marks[-1]]["provider"]["rss_kib"])
     span = marks[-1] - base
-    if span == 0 or min(len(start), len(end)) < 6:
+    if span == 0 or start is None or end is None:
         return {"time": time_verdict, "memory": stats.UNRESOLVED}
-    most = (max(end) - min(start)) / span
-    least = (min(end) - max(start)) / span
+    most = (end[1] - start[0]) / span
+    least = (end[0] - start[1]) / span
     if most <= MEMORY_TOLERANCE_KIB:
         memory = stats.FLAT
     elif least > MEMORY_TOLERANCE_KIB:

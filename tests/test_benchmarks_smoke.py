@@ -74,3 +74,16 @@ def test_scale_time_is_gauged_by_the_floor_host_not_by_raw_http() -> None:
     assert scale.verdicts(noisy_raw)["time"] == stats.FLAT
     slower_machine = {100: point(1.0, 1.6), 500: point(1.2, 1.6), 1000: point(1.0, 1.6)}
     assert scale.verdicts(slower_machine)["time"] == stats.UNRESOLVED
+
+
+def test_scale_memory_is_judged_on_the_windows_medians_not_one_reading() -> None:
+    def point(rss: list[float]) -> dict[str, dict[str, list[float]]]:
+        ms = [1.0] * 6
+        return {"provider": {"ms": ms, "rss_kib": rss}, "floor": {"ms": ms}, "raw": {"ms": ms}}
+
+    window = [60_000.0 + 10 * i for i in range(20)]  # 20 readings, as a full run takes
+    spike = [*window[:-1], 63_000.0]  # one reading 3 MiB off
+    flat = {100: point(window), 500: point(window), 3000: point([v + 500 for v in spike])}
+    assert scale.verdicts(flat)["memory"] == stats.FLAT
+    grown = {100: point(window), 500: point(window), 3000: point([v + 5000 for v in window])}
+    assert scale.verdicts(grown)["memory"] == stats.GROWS
