@@ -91,8 +91,30 @@ def test_created_from_the_template_and_read_back_from_the_list_sample_plans_no_c
     refreshed = engine.refresh("people")
     assert refreshed.outputs["connector_properties"]["gcs_region"] == "us"
     assert "status" not in refreshed.outputs or refreshed.outputs["status"] is None
+    # the sample adds gcs_region and answers compression with null: the declared keys are kept
+    assert refreshed.outputs["declared_keys"] == {
+        "connector_properties": ["gcs_bucket", "gcs_prefix"],
+        "category_properties": ["compression", "data_format"],
+    }
     assert engine.preview("people", template()).op == "same"
     assert engine.up("people", template()).op == "same"
+
+
+def test_a_connector_answered_with_exactly_its_declared_keys_stores_none_twice(
+    engine: Engine, answers: Answers
+) -> None:
+    """The List sample's S3 connector holds exactly what its program declares, so the outputs
+    leave `declared_keys` out and read them off the property objects."""
+    listed = sample("list_page")["results"]["data"][1]
+    answers.create = {"status": "ok", "results": dict(listed)}
+    answers.get = {"status": "ok", "results": dict(listed)}
+    declared = {k: listed[k] for k in ("connector_type", "label", "connector_properties")}
+    declared["category_properties"] = listed["category_properties"]
+    made = engine.up("events", declared).outputs
+    assert "declared_keys" not in made
+    assert engine.refresh("events").outputs.get("declared_keys") is None
+    assert engine.state["events"].inputs["connector_properties"] == listed["connector_properties"]
+    assert engine.up("events", declared).op == "same"
 
 
 def test_category_keys_the_server_adds_plan_no_change(engine: Engine, answers: Answers) -> None:
