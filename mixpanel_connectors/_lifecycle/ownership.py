@@ -9,11 +9,10 @@ apart, and both would import the same files).
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from .ledger import Ledger, owner_label
-from .translate import OWNER_KEY, SPEC_FIELDS, UNKNOWN_SENTINEL, is_unknown
+from .translate import OWNER_KEY, SPEC_FIELDS, is_unknown
 
 __all__ = ["owner_of", "ownership_problems"]
 
@@ -24,16 +23,21 @@ def owner_of(props: dict[str, Any]) -> str | None:
     return owner if isinstance(owner, str) and owner else None
 
 
-_UNKNOWN_IN_JSON = json.dumps(UNKNOWN_SENTINEL)
 _UNCOMPARED_WHEN_ABSENT = ("gcs_region",)
 """Optional keys without a default: the server fills them, so reconciliation cannot tell a
 connector that declares one from one that does not."""
 
 
+class _NotYetKnown(Exception):
+    """A value the fingerprint needs is unknown (preview)."""
+
+
 def _fingerprint(inputs: dict[str, Any]) -> bytes | None:
     """A short digest of what reconciliation compares; None while anything is unknown.
 
-    `inputs` are checked: plain JSON values, with unknowns marked by the sentinel string.
+    `inputs` are checked: plain values, with unknowns marked by the sentinel string. The digest
+    is of the `repr` of `_ordered(...)`, as exact as JSON with sorted keys (distinct values
+    give distinct text) and cheaper: check runs on every preview.
     """
     declared = {k: inputs.get(k) for k in (*SPEC_FIELDS, "project_id")}
     props = declared.get("connector_properties")
@@ -42,12 +46,22 @@ def _fingerprint(inputs: dict[str, Any]) -> bytes | None:
             k: v for k, v in props.items() if k not in _UNCOMPARED_WHEN_ABSENT
         }
     try:
-        text = json.dumps(declared, sort_keys=True)
-    except TypeError:  # an unknown not yet marked
-        return None
-    if _UNKNOWN_IN_JSON in text:  # a whole value, never a known one that merely contains it
+        text = repr(_ordered(declared))
+    except _NotYetKnown:
         return None
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+def _ordered(value: object) -> object:
+    """The value with each object as its (key, value) pairs in key order; raises _NotYetKnown
+    at an unknown. Keys are text (they come from Pulumi's property maps)."""
+    if isinstance(value, dict):
+        return sorted([(k, _ordered(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return [_ordered(v) for v in value]
+    if is_unknown(value):
+        raise _NotYetKnown
+    return value
 
 
 def adoption_change(olds: dict[str, Any], news: dict[str, Any]) -> str | None:

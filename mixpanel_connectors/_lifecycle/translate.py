@@ -38,6 +38,7 @@ _WAIT_PROPS = {p.name: p for p in field_named("wait_for_import").objects[0].prop
 DEFAULT_IMPORT_TIMEOUT = float(str(_WAIT_PROPS["timeout_seconds"].default))
 MAX_IMPORT_TIMEOUT = 86_400.0
 PROVIDER_KEY = "__provider"
+_INPUT_NAMES = frozenset({*REPLACING_FIELDS, *IN_PLACE_FIELDS, OWNER_KEY})
 _INPUT_DEFAULTS = {
     f.name: f.default for f in FIELDS if f.input is not None and f.default is not None
 }
@@ -157,8 +158,8 @@ def normalize_inputs(
     owner = inputs.get(OWNER_KEY)
     if owner is not None and not isinstance(owner, str):
         problems.append((OWNER_KEY, f"expected the resource's name, got {owner!r}"))
-    unknown_keys = set(inputs) - {*REPLACING_FIELDS, *IN_PLACE_FIELDS, OWNER_KEY}
-    problems.extend((key, f"unknown property {key!r}") for key in sorted(unknown_keys))
+    unknown_keys = sorted(key for key in inputs if key not in _INPUT_NAMES)
+    problems.extend((key, f"unknown property {key!r}") for key in unknown_keys)
     return mark_unknowns(inputs), problems
 
 
@@ -183,15 +184,17 @@ def _wait_for_import(value: Any) -> tuple[Any, list[tuple[str, str]]]:
     return {**value, "timeout_seconds": timeout}, problems
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+"""Types whose values are what they are: the sentinel string marks itself."""
+
+
 def mark_unknowns(value: Any) -> Any:
     """Unknown objects, anywhere in the value, as the wire's sentinel string."""
-    if is_unknown(value):
-        return UNKNOWN_SENTINEL
     if isinstance(value, dict):
-        return {k: mark_unknowns(v) for k, v in value.items()}
+        return {k: v if type(v) in _PLAIN else mark_unknowns(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [mark_unknowns(v) for v in value]
-    return value
+        return [v if type(v) in _PLAIN else mark_unknowns(v) for v in value]
+    return UNKNOWN_SENTINEL if is_unknown(value) else value
 
 
 def spec_body(inputs: dict[str, Any]) -> dict[str, Any]:

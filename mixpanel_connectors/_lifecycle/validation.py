@@ -21,7 +21,7 @@ _SPEC = tuple(f for f in FIELDS if f.name in spec_fields())
 _SELECTOR = "connector_type"
 CONNECTOR_TYPES = tuple(dict.fromkeys(o.when for f in _SPEC for o in f.objects if o.when))
 """The values of connector_type, each picking the object types declared `when` it."""
-_SPEC_NAMES = {f.name for f in _SPEC}
+_SPEC_NAMES = frozenset(f.name for f in _SPEC)
 
 
 def spec_problems(spec: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -41,7 +41,8 @@ def spec_problems(spec: Mapping[str, Any]) -> list[tuple[str, str]]:
             _object(plan.obj, value, problems)
         elif plan.check is not None:
             plan.check(value, plan.name, problems)
-    _unknown(spec, _SPEC_NAMES, "", problems)
+    if not _SPEC_NAMES.issuperset(spec):
+        _unknown(spec, _SPEC_NAMES, "", problems)
     return problems
 
 
@@ -100,10 +101,29 @@ def _object(plan: _ObjectPlan, value: object, problems: Problems) -> None:
     valid: dict[str, Any] = {}
     for prop in plan.props:
         item = value.get(prop.name)
-        before = len(problems)
-        _prop(prop, item, valid, problems)
-        if len(problems) == before and item is not None:
+        if item is None:
+            if prop.required:
+                problems.append((prop.path, f"{prop.name} is required"))
+                continue
+        elif prop.choices:
+            if item not in prop.choices:
+                problems.append((prop.path, _not_one_of(prop.choices, item)))
+                continue
+        elif prop.check is _text:  # most keys: spare the call
+            if not isinstance(item, str):
+                problems.append((prop.path, _not_text(item)))
+                continue
+        else:
+            before = len(problems)
+            prop.check(item, prop.path, problems)
+            if len(problems) > before:
+                continue
+        if prop.rule is not None and not _rule_holds(prop.rule, prop, item, valid, problems):
+            continue
+        if item is not None:
             valid[prop.name] = item
+    if plan.known.issuperset(value):
+        return
     if plan.hint is None:
         _unknown(value, plan.known, f"{plan.name}.", problems)
         return
@@ -114,29 +134,25 @@ def _object(plan: _ObjectPlan, value: object, problems: Problems) -> None:
     )
 
 
-def _prop(prop: _PropPlan, value: object, valid: Mapping[str, Any], problems: Problems) -> None:
-    """The problems of one key; `valid` holds the keys before it that passed."""
-    if value is None and prop.required:
-        problems.append((prop.path, f"{prop.name} is required"))
-        return
-    if value is not None:
-        before = len(problems)
-        if prop.choices:
-            if value not in prop.choices:
-                problems.append((prop.path, _not_one_of(prop.choices, value)))
-        else:
-            prop.check(value, prop.path, problems)
-        if len(problems) > before:
-            return
-    if prop.rule is not None:
-        if not prop.given:
-            problem = prop.rule(value)
-        elif all(key in valid for key in prop.given):
-            problem = prop.rule(value, *(valid[key] for key in prop.given))
-        else:
-            return
-        if problem is not None:
-            problems.append((prop.path, problem))
+def _rule_holds(
+    rule: Callable[..., str | None],
+    prop: _PropPlan,
+    value: object,
+    valid: Mapping[str, Any],
+    problems: Problems,
+) -> bool:
+    """Whether the key's rule finds nothing wrong; `valid` holds the keys before it that passed
+    (a rule that needs one that did not cannot run, and finds nothing)."""
+    if not prop.given:
+        problem = rule(value)
+    elif all(key in valid for key in prop.given):
+        problem = rule(value, *(valid[key] for key in prop.given))
+    else:
+        return True
+    if problem is None:
+        return True
+    problems.append((prop.path, problem))
+    return False
 
 
 def _text(value: object, path: str, problems: Problems) -> None:

@@ -139,6 +139,22 @@ def test_unknown_values_are_never_an_error_and_stay_unknown() -> None:
     )
 
 
+def test_unknowns_nested_in_a_property_map_reach_the_engine_marked() -> None:
+    news = s3_spec(
+        category_properties={
+            "data_format": "remap_event",
+            "property_remap": {"event_name": "name", "time": Unknown(), "distinct_id": "user"},
+        }
+    )
+    news["wait_for_import"] = {"timeout_seconds": Unknown()}
+    result = provider().check({}, news)
+    assert result.failures == []
+    marked = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    assert result.inputs["category_properties"]["property_remap"]["time"] == marked
+    assert result.inputs["wait_for_import"] == {"timeout_seconds": marked}
+    assert result.inputs["category_properties"]["property_remap"]["event_name"] == "name"
+
+
 def test_unknown_whole_section_still_checks_the_rest() -> None:
     news = s3_spec(connector_properties=Unknown())
     news["category_properties"] = {"data_format": "csv"}

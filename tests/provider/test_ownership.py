@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from pulumi.output import Unknown
 
 from mixpanel_connectors import MixpanelClient
 from mixpanel_connectors._lifecycle.config import Settings
@@ -280,9 +282,52 @@ def test_the_ledger_names_a_twin_until_it_declares_something_else() -> None:
     assert ledger.declare("d", b"spec-2") == "a"
 
 
-def test_twins_whose_label_merely_contains_the_unknown_marker_are_still_twins() -> None:
+@pytest.mark.parametrize(
+    "label",
+    [f"copy of {UNKNOWN_SENTINEL}", f"'{UNKNOWN_SENTINEL}'", f"\"{UNKNOWN_SENTINEL}\" and 'x'"],
+    ids=["inside", "single-quoted", "double-quoted"],
+)
+def test_twins_whose_label_merely_contains_the_unknown_marker_are_still_twins(label: str) -> None:
     lifecycle = Lifecycle(Settings(service_account="demo", secret=SECRET, project_id=PROJECT))
-    news = s3_spec(label=f"copy of {UNKNOWN_SENTINEL}")
+    news = s3_spec(label=label)
     assert lifecycle.check({}, {**news, "resource_name": "a"}).problems == []
     problems = lifecycle.check({}, {**news, "resource_name": "b"}).problems
     assert any("cannot be told apart" in reason for _, reason in problems)
+
+
+def _remapped(order: list[str]) -> dict[str, Any]:
+    columns = {"event_name": "name", "time": "ts", "distinct_id": "user"}
+    spec = s3_spec(
+        category_properties={
+            "data_format": "remap_event",
+            "property_remap": {k: columns[k] for k in order},
+        }
+    )
+    props = spec["connector_properties"]
+    spec["connector_properties"] = {k: props[k] for k in reversed(list(props))}
+    return spec
+
+
+def test_twins_declared_with_their_keys_in_another_order_are_refused() -> None:
+    lifecycle = Lifecycle(Settings(service_account="demo", secret=SECRET, project_id=PROJECT))
+    first = _remapped(["event_name", "time", "distinct_id"])
+    second = _remapped(["distinct_id", "event_name", "time"])
+    second = {k: second[k] for k in reversed(list(second))}
+    assert lifecycle.check({}, {**first, "resource_name": "a"}).problems == []
+    problems = lifecycle.check({}, {**second, "resource_name": "b"}).problems
+    assert any("Connectors 'a' and 'b'" in reason for _, reason in problems)
+
+
+@pytest.mark.parametrize("where", ["label", "s3_prefix", "property_remap"])
+def test_specs_equal_but_for_a_value_not_yet_known_are_not_refused(where: str) -> None:
+    lifecycle = Lifecycle(Settings(service_account="demo", secret=SECRET, project_id=PROJECT))
+    spec = _remapped(["event_name", "time", "distinct_id"])
+    if where == "label":
+        spec["label"] = Unknown()
+    elif where == "s3_prefix":
+        spec["connector_properties"]["s3_prefix"] = Unknown()
+    else:
+        spec["category_properties"]["property_remap"]["time"] = Unknown()
+    for name in ("a", "b"):
+        problems = lifecycle.check({}, {**copy.deepcopy(spec), "resource_name": name}).problems
+        assert problems == [], problems
