@@ -227,6 +227,7 @@ _GO_TIME = re.compile(
 _GO_ZERO_YEAR = 1
 
 
+_EPOCH_TEXT = re.compile(r"\d+(\.\d+)?")
 _EPOCH_MS_FROM = 1e11
 """Epoch values this large are milliseconds (1e11 seconds is the year 5138)."""
 
@@ -252,7 +253,7 @@ def parse_api_time(value: object) -> datetime | None:
     if isinstance(value, datetime):
         parsed = value
     elif (isinstance(value, (int, float)) and not isinstance(value, bool)) or (
-        isinstance(value, str) and re.fullmatch(r"\d+(\.\d+)?", value.strip())
+        isinstance(value, str) and _EPOCH_TEXT.fullmatch(value.strip())
     ):
         parsed = _from_epoch(float(value))
     elif isinstance(value, str) and (go := _GO_TIME.match(value.strip())):
