@@ -19,6 +19,7 @@ import urllib3.exceptions
 from pydantic import ValidationError
 from requests.adapters import HTTPAdapter
 from requests.auth import HTTPBasicAuth
+from requests.cookies import extract_cookies_to_jar
 
 from .errors import (
     AmbiguousCreateError,
@@ -468,13 +469,7 @@ class MixpanelClient:
                 connect, read = min(connect, left), min(read, left)
             prepared, settings = self._prepared(method, path, url, json_body)
             try:
-                response = self._session.send(
-                    prepared,
-                    timeout=(connect, read),
-                    allow_redirects=False,
-                    stream=True,
-                    **settings,
-                )
+                response = self._transmit(prepared, (connect, read), settings)
                 _read_body(response, deadline)
             except _DeadlinePassed:
                 raise APITimeoutError(
@@ -523,6 +518,30 @@ class MixpanelClient:
             url = target
         raise RedirectRefusedError(method, path, f"more than {_MAX_REDIRECTS} redirects")
 
+    def _transmit(
+        self,
+        prepared: requests.PreparedRequest,
+        timeout: tuple[float, float],
+        settings: dict[str, Any],
+    ) -> requests.Response:
+        """Send one request, following no redirect; the answer's body is left to stream.
+
+        The client's own session sends through its adapter itself: `Session.send` also extracts
+        cookies from every answer, which costs a request about as much as the rest of the
+        client's own work; here that runs only for an answer that sets one, so the session's
+        cookies still go with later requests. A session passed in sends as requests sends.
+        """
+        session = self._session
+        if self._settled is None:
+            return session.send(
+                prepared, timeout=timeout, allow_redirects=False, stream=True, **settings
+            )
+        adapter = session.get_adapter(str(prepared.url))
+        response = adapter.send(prepared, stream=True, timeout=timeout, **settings)
+        if "Set-Cookie" in response.headers or "Set-Cookie2" in response.headers:
+            extract_cookies_to_jar(session.cookies, prepared, response.raw)  # type: ignore[no-untyped-call]
+        return response
+
     def _prepared(
         self, method: str, path: str, url: str, json_body: Any
     ) -> tuple[requests.PreparedRequest, dict[str, Any]]:
@@ -538,7 +557,7 @@ class MixpanelClient:
         session = self._session
         try:
             if self._settled is not None:
-                prepared = requests.PreparedRequest()
+                prepared: requests.PreparedRequest = _OwnRequest()
                 prepared.prepare(
                     method=method,
                     url=url,
@@ -643,6 +662,15 @@ def _date_epoch(header: str) -> float | None:
     except (TypeError, ValueError):
         return None
     return when.timestamp() if when.tzinfo is not None else None
+
+
+class _OwnRequest(requests.PreparedRequest):
+    """A request of the client's own session, whose cookie machinery runs only when the session
+    holds cookies: building the Cookie header from an empty jar costs as much as sending."""
+
+    def prepare_cookies(self, cookies: Any) -> None:
+        if cookies:
+            super().prepare_cookies(cookies)
 
 
 def _read_body(response: requests.Response, deadline: float | None) -> None:

@@ -271,6 +271,22 @@ def test_requests_carry_the_headers_auth_and_cookies_a_session_would_send() -> N
     assert json.loads(post["body"])["connector_type"] == "s3Import"
 
 
+def test_the_clients_own_session_sends_back_the_cookies_the_api_sets() -> None:
+    """It sends through its adapter itself, keeping what `Session.send` does with cookies."""
+    record = {"connector_id": "c1", "connector_type": "s3Import"}
+    connector = json.dumps({"status": "ok", "results": record}).encode()
+    sets = Canned(200, connector, {"Set-Cookie": "lb=node-7; Path=/"})
+    with CannedServer(Canned(200, connector), sets, Canned(200, connector)) as server:
+        client = MixpanelClient("sa", SECRET, base_url=server.url)
+        for _ in range(3):
+            client.get_connector(PROJECT, "c1")
+    first, second, third = server.seen
+    assert "Cookie" not in first["headers"] and "Cookie" not in second["headers"]
+    assert third["headers"]["Cookie"] == "lb=node-7"
+    assert third["headers"]["Authorization"].startswith("Basic ")
+    assert third["headers"]["User-Agent"].startswith("python-requests/")
+
+
 def canned_connector() -> Canned:
     record = {"connector_id": "c1", "connector_type": "s3Import"}
     return Canned(200, json.dumps({"status": "ok", "results": record}).encode())
