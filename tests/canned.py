@@ -43,6 +43,7 @@ class CannedServer:
                         "path": self.path,
                         "headers": dict(self.headers),
                         "body": body,
+                        "client_port": self.client_address[1],
                     }
                 )
                 canned = owner.router(self.command, self.path) if owner.router else None

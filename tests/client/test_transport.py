@@ -7,6 +7,7 @@ import itertools
 import json
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 import requests
@@ -285,6 +286,46 @@ def test_the_clients_own_session_sends_back_the_cookies_the_api_sets() -> None:
     assert third["headers"]["Cookie"] == "lb=node-7"
     assert third["headers"]["Authorization"].startswith("Basic ")
     assert third["headers"]["User-Agent"].startswith("python-requests/")
+
+
+def established_to(port: int) -> int:
+    """Connections of this machine in ESTABLISHED state whose far end is 127.0.0.1:port."""
+    lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(
+        1 for line in lines if line.split()[2] == f"0100007F:{port:04X}" and line.split()[3] == "01"
+    )
+
+
+def test_each_thread_keeps_to_its_own_connection_and_close_ends_them_all() -> None:
+    """The provider host's workers share one client: each sends on a connection of its own."""
+    with CannedServer(canned_connector()) as server:
+        client = MixpanelClient("sa", SECRET, base_url=server.url)
+        turns, done, leave = threading.Barrier(4), threading.Barrier(5), threading.Event()
+
+        def work(thread: int) -> None:
+            for _ in range(5):
+                turns.wait()
+                client.get_connector(PROJECT, f"c{thread}")
+            done.wait()
+            leave.wait()
+
+        threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]
+        for thread in threads:
+            thread.start()
+        done.wait()
+        port = int(server.url.rsplit(":", 1)[1])
+        try:
+            assert established_to(port) == 4
+            client.close()
+            assert established_to(port) == 0
+        finally:
+            leave.set()
+            for thread in threads:
+                thread.join()
+        ports: dict[str, set[int]] = {}
+        for seen in server.seen:
+            ports.setdefault(seen["path"], set()).add(seen["client_port"])
+        assert sorted(len(used) for used in ports.values()) == [1, 1, 1, 1], ports
 
 
 def canned_connector() -> Canned:
