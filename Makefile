@@ -48,7 +48,7 @@ schema: $(PY)
 	$(call install,-e .)
 	@$(PY) -m mixpanel_connectors._plugin --schema
 
-# About 10 minutes; writes benchmarks/out/ (ignored), so a checkout stays clean.
+# About 18 minutes; writes benchmarks/out/ (ignored), so a checkout stays clean.
 bench: $(PY)
 	$(call install,-e $(BENCH_SET))
 	$(PY) -m benchmarks.run --output benchmarks/out

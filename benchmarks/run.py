@@ -27,7 +27,7 @@ from . import cold_start, emulator_load, measure, overhead, profile_host, report
 from .plot import draw
 
 HERE = Path(__file__).resolve().parent
-FULL_ROUNDS = 40
+FULL_ROUNDS = 80
 
 
 def machine() -> str:

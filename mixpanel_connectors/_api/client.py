@@ -556,8 +556,8 @@ class MixpanelClient:
 
     def _adapter_of_this_thread(self) -> HTTPAdapter:
         """This thread's connection pool. The provider host's 4 workers share one client; through
-        one shared pool its operations measured about 1% slower (each thread with its own, as
-        the true floor and fair raw have, in interleaved runs of 200 operations)."""
+        one shared pool its creates and reads measured 1 to 2% slower than with a pool per thread,
+        as the true floor and fair raw have (benchmarks/README.md, "Where the time goes")."""
         adapter: HTTPAdapter | None = getattr(self._local, "adapter", None)
         if adapter is None:
             adapter = self._local.adapter = HTTPAdapter(
