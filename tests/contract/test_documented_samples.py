@@ -7,13 +7,16 @@ written from the same reading, so agreeing with each other proves nothing.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 
 from mixpanel_connectors import InvalidResponseError, MixpanelClient
+from mixpanel_connectors._api import models
 from mixpanel_connectors._api.import_runs import first_run, latest_run
+from mixpanel_connectors._api.models import parse_api_time
 from tests.canned import Canned, CannedServer
 from tests.conftest import FAST_RETRY, SECRET, s3_spec
 from tests.contract.samples import answer, run_body, sample
@@ -211,3 +214,30 @@ def test_an_empty_page_written_as_null_is_empty(body: dict[str, Any]) -> None:
     with CannedServer(answer(body)) as server, client_of(server) as client:
         assert list(client.list_connectors(PROJECT)) == []
         assert client.connector_history(PROJECT, CONNECTOR) == []
+
+
+class Python310Datetime(datetime):
+    """A datetime whose `fromisoformat` reads only what Python 3.10's does (which pyproject
+    supports): no trailing Z, fractions of seconds of 3 or 6 digits."""
+
+    @classmethod
+    def fromisoformat(cls, text: str) -> Python310Datetime:
+        if not PYTHON_310_ISO.fullmatch(text):
+            raise ValueError(f"Invalid isoformat string: {text!r}")
+        return super().fromisoformat(text)
+
+
+PYTHON_310_ISO = re.compile(
+    r"\d{4}-\d{2}-\d{2}([T ]\d{2}(:\d{2}(:\d{2}(\.(\d{3}|\d{6}))?)?)?([+-]\d{2}:\d{2})?)?"
+)
+
+
+def test_documented_times_are_read_on_python_310_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(models, "datetime", Python310Datetime)
+    listed = sample("list_page")["results"]["data"]
+    times = [sample("connector_get")["results"]["created_at"], *(c["created_at"] for c in listed)]
+    read = [parse_api_time(text) for text in [*times, "2020-09-17T02:10:33.7997Z"]]
+    utc = timezone.utc
+    assert read[0] == datetime(2020, 9, 17, 2, 10, 33, 799738, tzinfo=utc)
+    assert read[2] == datetime(2020, 9, 18, 11, 0, 0, tzinfo=utc)
+    assert read[-1] == datetime(2020, 9, 17, 2, 10, 33, 799700, tzinfo=utc)
