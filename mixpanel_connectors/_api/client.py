@@ -557,7 +557,8 @@ class MixpanelClient:
     def _adapter_of_this_thread(self) -> HTTPAdapter:
         """This thread's connection pool. The provider host's 4 workers share one client; through
         one shared pool its creates and reads measured 1 to 2% slower than with a pool per thread,
-        as the true floor and fair raw have (benchmarks/README.md, "Where the time goes")."""
+        as the true floor and fair raw have (benchmarks/README.md, "Where the time goes"). The
+        pool goes with its thread: a thread per request would connect every time."""
         adapter: HTTPAdapter | None = getattr(self._local, "adapter", None)
         if adapter is None:
             adapter = self._local.adapter = HTTPAdapter(
@@ -574,9 +575,10 @@ class MixpanelClient:
 
         The client's own session skips `Session.request`'s merging of the session's settings
         into every request (about 70 us a request in requests 2.34, more than the client's own
-        work on a read): its headers, cookies and hooks go with the request, and its proxy and
-        CA settings were settled once. A session passed in prepares the request itself, so its
-        params, its headers set to None and any `prepare_request` of its own work as they would.
+        work on a read): its headers and cookies go with the request (it has no hooks: it is
+        the client's own), and its proxy and CA settings were settled once. A session passed
+        in prepares the request itself, so its params, its headers set to None and any
+        `prepare_request` of its own work as they would.
         A request that cannot be built is a ConfigurationError: nothing was sent.
         """
         session = self._session
@@ -590,7 +592,6 @@ class MixpanelClient:
                     json=json_body,
                     auth=self._auth,
                     cookies=session.cookies,
-                    hooks=session.hooks,
                 )
                 return prepared, self._settled
             request = requests.Request(

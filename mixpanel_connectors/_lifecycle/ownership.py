@@ -47,17 +47,17 @@ def _fingerprint(inputs: dict[str, Any]) -> bytes | None:
         }
     try:
         text = repr(_ordered(declared))
-    except _NotYetKnown:
+    except (_NotYetKnown, TypeError):  # TypeError: keys that cannot be ordered, as JSON's
         return None
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 def _ordered(value: object) -> object:
-    """The value with each object as its (key, value) pairs in key order; raises _NotYetKnown
-    at an unknown. Keys are text (they come from Pulumi's property maps)."""
+    """The value with each object as a tuple of its (key, value) pairs in key order and each
+    sequence as a list; raises _NotYetKnown at an unknown."""
     if isinstance(value, dict):
-        return sorted([(k, _ordered(v)) for k, v in value.items()])
-    if isinstance(value, list):
+        return tuple(sorted([(k, _ordered(v)) for k, v in value.items()]))
+    if isinstance(value, (list, tuple)):
         return [_ordered(v) for v in value]
     if is_unknown(value):
         raise _NotYetKnown

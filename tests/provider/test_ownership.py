@@ -13,6 +13,7 @@ from mixpanel_connectors import MixpanelClient
 from mixpanel_connectors._lifecycle.config import Settings
 from mixpanel_connectors._lifecycle.core import Lifecycle
 from mixpanel_connectors._lifecycle.ledger import Ledger
+from mixpanel_connectors._lifecycle.ownership import _fingerprint
 from mixpanel_connectors._lifecycle.translate import UNKNOWN_SENTINEL
 from mixpanel_connectors.emulator import Emulator
 from mixpanel_connectors.testing import (
@@ -331,3 +332,13 @@ def test_specs_equal_but_for_a_value_not_yet_known_are_not_refused(where: str) -
     for name in ("a", "b"):
         problems = lifecycle.check({}, {**copy.deepcopy(spec), "resource_name": name}).problems
         assert problems == [], problems
+
+
+def test_the_fingerprint_keeps_apart_what_json_keeps_apart_and_never_raises() -> None:
+    """Beyond what Pulumi sends (lists, text keys), as the JSON fingerprint it replaced did."""
+    base = {**s3_spec(), "project_id": PROJECT}
+    assert _fingerprint({**base, "category_properties": {}}) != _fingerprint(
+        {**base, "category_properties": []}
+    )
+    assert _fingerprint({**base, "category_properties": (1, Unknown())}) is None
+    assert _fingerprint({**base, "category_properties": {1: "a", "b": "c"}}) is None
