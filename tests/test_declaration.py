@@ -35,7 +35,7 @@ from mixpanel_connectors import resource
 from mixpanel_connectors._lifecycle import translate
 from mixpanel_connectors.cli.export import render_program
 from mixpanel_connectors._lifecycle.config import Settings
-from mixpanel_connectors._api.models import ConnectorRecord as Record
+from mixpanel_connectors._api.models import ConnectorRecord as Record, connector_values
 
 captured = []
 def fake_init(self, provider, name, props, opts=None):
@@ -45,8 +45,9 @@ pulumi.dynamic.Resource.__init__ = fake_init
 resource.Connector("c", connector_type="s3Import", connector_properties={}, category_properties={},
                    description="d")
 resource.Connector.get("c", "id")
-record = Record.model_validate({"connector_id": "id", "connector_type": "s3Import",
-    "description": "d", "connector_properties": {}, "category_properties": {}})
+answer = {"connector_id": "id", "connector_type": "s3Import", "description": "d",
+    "connector_properties": {}, "category_properties": {}}
+record = Record.model_validate(answer)
 print(json.dumps({
     "module": mc.__file__,
     "signature": list(inspect.signature(resource.Connector.__init__).parameters),
@@ -57,7 +58,8 @@ print(json.dumps({
     "get_props": list(captured[1]),
     "replacing": list(translate.REPLACING_FIELDS),
     "changed": translate.changed_fields({"description": "a", "label": ""}, {"description": "b"}),
-    "state": translate.outputs(record, {"project_id": 1, "region": "us"}, {}),
+    "state": translate.outputs(record.plain(), {"project_id": 1, "region": "us"}, {}),
+    "read": translate.outputs(connector_values(answer), {"project_id": 1, "region": "us"}, {}),
     "refresh": list(translate.inputs_from_outputs({"description": "d"})),
     "export": render_program([record], 1),
     "setting": Settings.resolve({}, {"MIXPANEL_USER_AGENT": "ua"}).user_agent,
@@ -121,6 +123,7 @@ def test_a_field_added_once_reaches_every_artefact(edited: Path) -> None:
     assert "description" in seen["replacing"]
     assert seen["changed"] == ["description"]
     assert seen["state"]["description"] == "d"
+    assert seen["read"]["description"] == "d"
     assert "description" in seen["refresh"]
     assert "    description='d',\n" in seen["export"]
     assert seen["setting"] == "ua"

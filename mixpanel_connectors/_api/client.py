@@ -10,9 +10,9 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -47,6 +47,7 @@ from .models import (
     GcsConnectorSpec,
     ImportRun,
     S3ConnectorSpec,
+    connector_values,
     describe_invalid,
     parse_spec,
     spec_problems,
@@ -56,6 +57,8 @@ from .rules import normalize_project_id
 from .urls import REGION_BASE_URLS, check_base_url
 
 __all__ = ["MixpanelClient"]
+
+_Read = TypeVar("_Read")
 
 log = logging.getLogger("mixpanel_connectors.client")
 
@@ -246,6 +249,17 @@ class MixpanelClient:
         path = self._connector_path(project_id, connector_id)
         return self._parse_connector("GET", path, self._request("GET", path))
 
+    def get_connector_values(self, project_id: object, connector_id: str) -> dict[str, Any]:
+        """GET one connector as plain values (`ConnectorRecord.plain()`), without the model."""
+        path = self._connector_path(project_id, connector_id)
+        return self._parse_connector("GET", path, self._request("GET", path), connector_values)
+
+    def post_connector_values(self, project_id: object, body: Mapping[str, Any]) -> dict[str, Any]:
+        """`post_connector`, answering with plain values (`ConnectorRecord.plain()`)."""
+        path = f"{self._project_path(project_id)}/connectors/"
+        payload = self._request("POST", path, json_body=body)
+        return self._parse_connector("POST", path, payload, connector_values)
+
     def list_connectors(self, project_id: object) -> Iterator[ConnectorRecord]:
         """Every connector of a project, following the `url` of each page while `has_more`."""
         path = f"{self._project_path(project_id)}/connectors/"
@@ -347,13 +361,19 @@ class MixpanelClient:
         return f"{self._project_path(project_id)}/connectors/{connector_id}"
 
     @staticmethod
-    def _parse_connector(method: str, path: str, payload: Any) -> ConnectorRecord:
+    def _parse_connector(
+        method: str,
+        path: str,
+        payload: Any,
+        read: Callable[[dict[str, Any]], _Read] = ConnectorRecord.model_validate,  # type: ignore[assignment]
+    ) -> _Read:
+        """The connector an answer holds, read by `read` (by default, as a `ConnectorRecord`)."""
         payload = _unwrap(payload)
         if not isinstance(payload, dict):
             got = "nothing" if payload is None else type(payload).__name__
             raise InvalidResponseError(method, path, f"expected a connector object, got {got}")
         try:
-            return ConnectorRecord.model_validate(payload)
+            return read(payload)
         except ValidationError as exc:
             raise InvalidResponseError(
                 method, path, f"not a connector object: {describe_invalid(exc)}"

@@ -38,7 +38,6 @@ from .waiting import first_import_status, reread_first_import, wait_for_first_im
 
 if TYPE_CHECKING:
     from .._api.client import MixpanelClient
-    from .._api.models import ConnectorRecord
 
 
 @dataclass(frozen=True)
@@ -226,9 +225,9 @@ class Lifecycle:
         if isinstance(wait, dict):
             # Never raises: the connector exists now, so it must reach state whatever the run did.
             outs["last_import"] = wait_for_first_import(
-                client, project, connector.connector_id, float(wait["timeout_seconds"])
+                client, project, connector["connector_id"], float(wait["timeout_seconds"])
             )
-        return Created(connector.connector_id, outs)
+        return Created(connector["connector_id"], outs)
 
     def _claim(self, connector_id: str, owner: str | None, fix: str) -> None:
         """Record that `owner` manages the connector, or refuse naming both resources."""
@@ -258,7 +257,7 @@ class Lifecycle:
     @staticmethod
     def _adopt(
         client: MixpanelClient, project: int, connector_id: str, props: dict[str, Any]
-    ) -> ConnectorRecord:
+    ) -> dict[str, Any]:
         connector = client.get_connector(project, connector_id)
         live = connector.model_dump(include={*SPEC_FIELDS})
         found = differences(live, {k: props[k] for k in SPEC_FIELDS if k in props})
@@ -268,7 +267,7 @@ class Lifecycle:
                 f"inputs, so it was not adopted: {'; '.join(found)}. Declare the values it "
                 "has, or drop existing_connector_id to create a new connector."
             )
-        return connector
+        return connector.plain()
 
     def read(self, id_: str, props: dict[str, Any]) -> Found:
         """GET the connector; gone means an empty id, so the engine drops it from state."""
@@ -284,7 +283,7 @@ class Lifecycle:
         region = props.get("region") or self.settings.region
         client = self.client(region)
         try:
-            connector = client.get_connector(project, connector_id)
+            connector = client.get_connector_values(project, connector_id)
         except NotFoundError:
             self._require_project(client, project, f"refreshing connector {connector_id}")
             return Found("", {})

@@ -133,8 +133,10 @@ def create_exactly_once(
     deadline_seconds: float = 300.0,
     settle_seconds: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
-) -> ConnectorRecord:
+) -> dict[str, Any]:
     """POST the connector; on an unknown outcome, reconcile before any retry (see module doc).
+
+    Returns the connector as plain values (`ConnectorRecord.plain()`).
 
     The listing is repeated over a window before the POST is sent again, since the first POST
     may still be landing: after a read timeout, `settle_seconds` (default: the read timeout,
@@ -155,7 +157,7 @@ def _create(
     deadline_seconds: float,
     settle_seconds: float | None,
     sleep: Callable[[float], None],
-) -> ConnectorRecord:
+) -> dict[str, Any]:
     started = time.monotonic()
     settle = settle_seconds if settle_seconds is not None else client.timeout[1]
     attempts: list[str] = []
@@ -163,7 +165,7 @@ def _create(
         attempt = len(attempts) + 1
         attempt_wall, attempt_mono = time.time(), time.monotonic()
         try:
-            connector = client.post_connector(project, spec)
+            connector = client.post_connector_values(project, spec)
         except AmbiguousCreateError as exc:
             cause = str(exc.cause).split(": ", 1)[-1]
             window = _settle_window(exc.cause, settle)
@@ -192,14 +194,14 @@ def _create(
                 f"it made ({made}) was deleted again; try again later"
             ) from None
         else:
-            claims.claim(connector.connector_id, owner)
+            claims.claim(connector["connector_id"], owner)
             return connector
         remaining = deadline_seconds - (time.monotonic() - started)
         look = _Look(client, project, spec, claims, attempts, cause)
         found = look.patiently(attempt_wall, attempt_mono, min(window, remaining), sleep)
         attempts.append(f"attempt {attempt}: {cause}; {len(found)} matching connector(s) found")
         if len(found) == 1 and claims.claim(found[0].connector_id, owner) is None:
-            return found[0]
+            return found[0].plain()
         if len(found) > 1:
             ids = ", ".join(c.connector_id for c in found)
             raise CreateFailedError(

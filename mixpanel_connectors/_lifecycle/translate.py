@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pulumi.output import Unknown
 
@@ -23,9 +22,6 @@ from .schema import (
     spec_fields,
 )
 from .validation import spec_problems
-
-if TYPE_CHECKING:
-    from .._api.models import ConnectorRecord
 
 UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SPEC_FIELDS = spec_fields()
@@ -212,9 +208,12 @@ def declared_keys(inputs: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def outputs(
-    connector: ConnectorRecord, inputs: dict[str, Any], declared: dict[str, list[str]]
+    connector: dict[str, Any], inputs: dict[str, Any], declared: dict[str, list[str]]
 ) -> dict[str, Any]:
     """Outputs: everything the API returned, plus project, region and the declared keys.
+
+    `connector` is the connector as plain values (`ConnectorRecord.plain()`, or the client's
+    `*_values` methods), which the outputs take as they are.
 
     The property objects are kept as the API returned them, keys the server added included
     (docs/api-contract.md, "Fields the server adds"); `declared_keys` says which of their keys the
@@ -222,9 +221,7 @@ def outputs(
     are exactly the keys the objects hold, as `declared_of` then reads them: the engine
     serializes every output on every create, read and delete, and it was most of them.
     """
-    outs: dict[str, Any] = {}
-    for name in _FROM_API:
-        outs[name] = _plain(getattr(connector, name, None))
+    outs = {name: connector.get(name) for name in _FROM_API}
     if declared != _held_keys(outs):
         outs["declared_keys"] = declared
     for name in _FROM_INPUTS:
@@ -240,13 +237,6 @@ _FROM_INPUTS = tuple(
     f.name for f in FIELDS if f.output is not None and f.input is not None and not f.from_api
 )
 _KEPT = (*IN_PLACE_FIELDS, OWNER_KEY)
-
-
-def _plain(value: object) -> object:
-    """An API value as state holds it: times as ISO-8601, objects as plain dicts."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return dict(value) if isinstance(value, dict) else value
 
 
 def _held_keys(outs: dict[str, Any]) -> dict[str, list[str]]:

@@ -25,7 +25,7 @@ def live(client: MixpanelClient) -> list[str]:
 
 def create(client: MixpanelClient, claims: Ledger | None = None, **kwargs: object) -> str:
     made = create_exactly_once(client, PROJECT, spec(), claims=claims or Ledger(), **kwargs)  # type: ignore[arg-type]
-    return made.connector_id
+    return str(made["connector_id"])
 
 
 def test_happy_path_is_one_request(client: MixpanelClient, emulator: Emulator) -> None:

@@ -24,7 +24,7 @@ def test_a_post_slower_than_the_read_timeout_is_found_not_sent_again() -> None:
             client_of(api, read_timeout=0.3), PROJECT, s3_spec(), claims=Ledger()
         )
         assert api.posts == 1
-        assert [c["connector_id"] for c in api.connectors] == [made.connector_id]
+        assert [c["connector_id"] for c in api.connectors] == [made["connector_id"]]
 
 
 @pytest.mark.parametrize("skew", [-300.0, 300.0])
@@ -35,7 +35,7 @@ def test_a_server_clock_minutes_apart_still_finds_the_connector(skew: float) -> 
             client_of(api), PROJECT, s3_spec(), claims=Ledger(), deadline_seconds=5
         )
         assert api.posts == 1 and len(api.connectors) == 1
-        assert made.connector_id == api.connectors[0]["connector_id"]
+        assert made["connector_id"] == api.connectors[0]["connector_id"]
 
 
 @pytest.mark.parametrize("created_at", [None, "2020-01-01T00:00:00Z"])
