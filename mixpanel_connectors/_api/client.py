@@ -252,13 +252,13 @@ class MixpanelClient:
     def get_connector_values(self, project_id: object, connector_id: str) -> dict[str, Any]:
         """GET one connector as plain values (`ConnectorRecord.plain()`), without the model."""
         path = self._connector_path(project_id, connector_id)
-        return self._parse_connector("GET", path, self._request("GET", path), connector_values)
+        return _read_connector("GET", path, self._request("GET", path), connector_values)
 
     def post_connector_values(self, project_id: object, body: Mapping[str, Any]) -> dict[str, Any]:
         """`post_connector`, answering with plain values (`ConnectorRecord.plain()`)."""
         path = f"{self._project_path(project_id)}/connectors/"
         payload = self._request("POST", path, json_body=body)
-        return self._parse_connector("POST", path, payload, connector_values)
+        return _read_connector("POST", path, payload, connector_values)
 
     def list_connectors(self, project_id: object) -> Iterator[ConnectorRecord]:
         """Every connector of a project, following the `url` of each page while `has_more`."""
@@ -361,23 +361,8 @@ class MixpanelClient:
         return f"{self._project_path(project_id)}/connectors/{connector_id}"
 
     @staticmethod
-    def _parse_connector(
-        method: str,
-        path: str,
-        payload: Any,
-        read: Callable[[dict[str, Any]], _Read] = ConnectorRecord.model_validate,  # type: ignore[assignment]
-    ) -> _Read:
-        """The connector an answer holds, read by `read` (by default, as a `ConnectorRecord`)."""
-        payload = _unwrap(payload)
-        if not isinstance(payload, dict):
-            got = "nothing" if payload is None else type(payload).__name__
-            raise InvalidResponseError(method, path, f"expected a connector object, got {got}")
-        try:
-            return read(payload)
-        except ValidationError as exc:
-            raise InvalidResponseError(
-                method, path, f"not a connector object: {describe_invalid(exc)}"
-            ) from None
+    def _parse_connector(method: str, path: str, payload: Any) -> ConnectorRecord:
+        return _read_connector(method, path, payload, ConnectorRecord.model_validate)
 
     def _parse_page(self, path: str, page: Any, what: str) -> tuple[list[Any], str | None]:
         if isinstance(page, list):
@@ -697,6 +682,23 @@ class _Deadline:
 
 class _DeadlinePassed(Exception):
     """The body was still arriving when the operation's deadline passed."""
+
+
+def _read_connector(
+    method: str, path: str, payload: Any, read: Callable[[dict[str, Any]], _Read]
+) -> _Read:
+    """The connector an answer holds, read by `read`; an unreadable one is one line naming the
+    method, the path and the field."""
+    payload = _unwrap(payload)
+    if not isinstance(payload, dict):
+        got = "nothing" if payload is None else type(payload).__name__
+        raise InvalidResponseError(method, path, f"expected a connector object, got {got}")
+    try:
+        return read(payload)
+    except ValidationError as exc:
+        raise InvalidResponseError(
+            method, path, f"not a connector object: {describe_invalid(exc)}"
+        ) from None
 
 
 @functools.lru_cache(maxsize=4)

@@ -361,8 +361,9 @@ class ConnectorRecord(_Response):
 
 
 def connector_values(payload: dict[str, Any]) -> dict[str, Any]:
-    """A connector answer as `ConnectorRecord.model_validate(payload).plain()` reads it, raising
-    the same ValidationError where that raises.
+    """A connector answer (a decoded JSON object: its keys are strings) as
+    `ConnectorRecord.model_validate(payload).plain()` reads it, raising the same ValidationError
+    where that raises.
 
     The documented shape is read without building the model: the provider reads an answer on
     every create and refresh, and validating it through the model measured about 1% of a
@@ -379,7 +380,8 @@ _PLAIN_UTC_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{6})?(?
 def _documented_values(payload: dict[str, Any]) -> dict[str, Any] | None:
     """`connector_values` for an answer whose every field has its plainest documented form
     (unknown fields are kept as they are, as the model keeps them); None for anything else,
-    which the model reads."""
+    which the model reads. Reads every field of `ConnectorRecord` (a test holds them to its
+    fields: one added there must be read here too, or its validator would be skipped)."""
     get = payload.get
     connector_id, connector_type = get("connector_id"), get("connector_type")
     props, category = get("connector_properties"), get("category_properties")
