@@ -193,7 +193,7 @@ def test_a_create_answer_reads_as_values() -> None:
 def test_the_direct_reading_covers_every_field_of_the_model() -> None:
     """A field added to ConnectorRecord must be read directly too, or its validator is skipped."""
     required = {"connector_id": "c", "connector_type": "s3Import"}
-    props = {"connector_properties": {}, "category_properties": {}}
+    props: dict[str, Any] = {"connector_properties": {}, "category_properties": {}}
     fast = _documented_values({**required, **props})
     assert fast is not None
     assert set(fast) == set(ConnectorRecord.model_fields)
