@@ -181,6 +181,13 @@ def test_every_documented_sample_reads_the_same_as_values_and_as_a_record(name: 
     assert values["connector_id"] == record.connector_id
 
 
+def test_every_connector_of_the_documented_list_page_is_read_directly_and_alike() -> None:
+    items = sample("list_page")["results"]["data"]
+    for item in items:
+        assert _documented_values(item) is not None
+        assert connector_values(item) == ConnectorRecord.model_validate(item).plain()
+
+
 def test_a_create_answer_reads_as_values() -> None:
     body = sample("connector_get")
     with CannedServer(answer(body, 201)) as server, client_of(server) as client:
